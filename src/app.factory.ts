@@ -1,0 +1,58 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { dirname, join } from 'node:path';
+import { AppModule } from './app.module';
+import { APP_INFO } from './common/app-info';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+
+/**
+ * Builds the whole HTTP application from a configuration, without listening. `main.ts` and the
+ * tests both start from here, so what the tests exercise is what runs.
+ */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    APP_OPTIONS,
+  );
+  configureApp(app, config);
+  return app;
+}
+
+export const APP_OPTIONS = { bufferLogs: true, bodyParser: false, abortOnError: false } as const;
+
+/** Everything that sits around the modules: logger, parsers, pipes, filters, assets, docs. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', {
+    limit: config.http.bodyLimit,
+    type: ['application/json', 'application/*+json'],
+  });
+  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.useStaticAssets(join(__dirname, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
+  app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), {
+    prefix: '/assets/vendor/htmx/',
+    maxAge: '1d',
+  });
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+}
+
+export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Trust-fund contribution tracker API')
+    .setDescription(
+      'JSON API of the trust-fund contribution tracker. Errors are RFC 9457 application/problem+json.',
+    )
+    .setVersion(APP_INFO.version)
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}

@@ -1,0 +1,85 @@
+import { driverError } from '../../database/sql-state';
+import { AppError, ConflictError, ServiceUnavailableError } from './app-error';
+
+// Constraint names are part of the schema; a module may give one a readable sentence here.
+const CONSTRAINT_MESSAGES: Record<string, string> = {};
+
+/**
+ * The one place where database errors become answers. Returns undefined for errors that are
+ * not the database's, and never lets a driver message or stack through as a 500.
+ */
+export function translateDatabaseError(error: unknown): AppError | undefined {
+  if (isConnectionFailure(error)) return databaseUnavailable();
+  const fields = driverError(error);
+  if (fields?.code === undefined) return undefined;
+  const { code, constraint, table, column } = fields;
+  const where = constraint !== undefined ? { constraint } : {};
+  switch (code) {
+    case '23505':
+      return new ConflictError(
+        'unique-violation',
+        (constraint && CONSTRAINT_MESSAGES[constraint]) ??
+          'A record with the same unique values already exists.',
+        where,
+      );
+    case '23503':
+      return new AppError(
+        422,
+        'reference-violation',
+        'Unprocessable request',
+        (constraint && CONSTRAINT_MESSAGES[constraint]) ??
+          'The request refers to a record that does not exist, or removes one still in use.',
+        undefined,
+        where,
+      );
+    case '23514':
+    case '23502':
+    case '23P01':
+    case '22001':
+    case '22003':
+      return new AppError(
+        422,
+        code === '23502' ? 'not-null-violation' : 'constraint-violation',
+        'Unprocessable request',
+        (constraint && CONSTRAINT_MESSAGES[constraint]) ??
+          (column !== undefined
+            ? `The value of ${table ? `${table}.` : ''}${column} breaks a rule of the database.`
+            : 'The request breaks a rule of the database.'),
+        undefined,
+        where,
+      );
+    case '40001':
+    case '40P01':
+      return new ServiceUnavailableError(
+        'transaction-conflict',
+        'The request collided with concurrent changes and was not applied. Retry it with the same Idempotency-Key.',
+      );
+    case '57P01':
+    case '57P02':
+    case '57P03':
+    case '53300':
+      return databaseUnavailable();
+    default:
+      return code.startsWith('08') ? databaseUnavailable() : undefined;
+  }
+}
+
+function databaseUnavailable(): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'database-unavailable',
+    'The database is not available at the moment. Retry shortly.',
+    2,
+  );
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+// `pg` reports a lost or refused connection without a SQLSTATE.
+function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+    error.message,
+  );
+}

@@ -1,0 +1,100 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+import { EmbeddedPostgres } from './embedded-postgres';
+
+export type DatabaseEngine = 'embedded' | 'postgres';
+
+// Any fixed number works, as long as every instance uses the same one.
+const MIGRATION_LOCK_KEY = 7_310_020_001;
+
+/**
+ * The application's one database: the server named by DATABASE_URL, or else the embedded
+ * PostgreSQL in DATA_DIR. Owns the connection pool and, on shutdown, closes the pool first and
+ * the embedded database after it.
+ */
+export class DatabaseConnection implements OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseConnection.name);
+  private closing = false;
+
+  private constructor(
+    readonly dataSource: DataSource,
+    readonly engine: DatabaseEngine,
+    private readonly embedded?: EmbeddedPostgres,
+  ) {}
+
+  static async open(config: AppConfig['database']): Promise<DatabaseConnection> {
+    const logger = new Logger(DatabaseConnection.name);
+    let embedded: EmbeddedPostgres | undefined;
+    if (config.url === undefined) {
+      logger.log(`starting the embedded PostgreSQL in ${config.dataDir}`);
+      embedded = await EmbeddedPostgres.start(config.dataDir);
+    }
+    const url = embedded?.url ?? (config.url as string);
+    const dataSource = new DataSource(dataSourceOptions(url, config.poolSize));
+    try {
+      await dataSource.initialize();
+      await runMigrations(dataSource, embedded === undefined);
+    } catch (error) {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+      throw error;
+    }
+    return new DatabaseConnection(dataSource, embedded ? 'embedded' : 'postgres', embedded);
+  }
+
+  /** Resolves when the database answers a trivial query within `timeoutMs`. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    if (this.embedded !== undefined) {
+      await this.embedded.stop();
+      this.logger.log('embedded PostgreSQL closed');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * Several instances may start at once against one server: an advisory lock lets one of them
+ * migrate while the others wait, then find nothing left to do.
+ */
+export async function runMigrations(dataSource: DataSource, shared: boolean): Promise<void> {
+  if (!shared) {
+    await dataSource.runMigrations({ transaction: 'all' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await dataSource.runMigrations({ transaction: 'all' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

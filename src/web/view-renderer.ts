@@ -1,0 +1,60 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { registerHelpers } from './view-helpers';
+
+const VIEWS_DIR = join(__dirname, 'views');
+
+type Template = Handlebars.TemplateDelegate<Record<string, unknown>>;
+
+/**
+ * Renders server-side pages. A private Handlebars instance (helpers and partials of other
+ * modules cannot leak in), strict mode (a misspelt variable fails instead of printing nothing),
+ * every template compiled once at start-up.
+ */
+@Injectable()
+export class ViewRenderer implements OnModuleInit {
+  private readonly handlebars = Handlebars.create();
+  private readonly pages = new Map<string, Template>();
+  private layout!: Template;
+
+  onModuleInit(): void {
+    registerHelpers(this.handlebars);
+    const options = { strict: true, preventIndent: true };
+    for (const file of hbsFiles(join(VIEWS_DIR, 'partials'))) {
+      this.handlebars.registerPartial(
+        basename(file, '.hbs'),
+        this.handlebars.compile(readFileSync(file, 'utf8'), options),
+      );
+    }
+    for (const file of hbsFiles(join(VIEWS_DIR, 'pages'))) {
+      this.pages.set(basename(file, '.hbs'), this.handlebars.compile(readFileSync(file, 'utf8'), options));
+    }
+    this.layout = this.handlebars.compile(
+      readFileSync(join(VIEWS_DIR, 'layouts', 'main.hbs'), 'utf8'),
+      options,
+    );
+  }
+
+  /** Renders `page` inside the layout. `context.title` names the page. */
+  render(page: string, context: { title: string } & Record<string, unknown>): string {
+    const template = this.pages.get(page);
+    if (template === undefined) throw new Error(`no page template "${page}"`);
+    const body = template(context);
+    return this.layout({ ...context, body: new this.handlebars.SafeString(body) });
+  }
+
+  /** Renders a partial alone, for htmx to swap into a page. */
+  renderPartial(name: string, context: Record<string, unknown>): string {
+    const partial = this.handlebars.partials[name] as Template | undefined;
+    if (partial === undefined) throw new Error(`no partial "${name}"`);
+    return partial(context);
+  }
+}
+
+function hbsFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.hbs'))
+    .map((name) => join(dir, name));
+}

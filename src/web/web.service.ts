@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { APP_INFO } from '../common/app-info';
+import { DatabaseConnection } from '../database/database-connection';
+import { ViewRenderer } from './view-renderer';
+
+@Injectable()
+export class WebService {
+  constructor(
+    private readonly views: ViewRenderer,
+    private readonly database: DatabaseConnection,
+  ) {}
+
+  async homePage(): Promise<string> {
+    return this.views.render('home', {
+      title: 'Home',
+      active: 'home',
+      appName: 'Trust-fund contribution tracker',
+      appVersion: APP_INFO.version,
+      status: await this.systemStatus(),
+    });
+  }
+
+  async systemStatusPartial(): Promise<string> {
+    return this.views.renderPartial('system-status', await this.systemStatus());
+  }
+
+  private async systemStatus(): Promise<Record<string, unknown>> {
+    const [{ count }] = await this.database.dataSource.query<{ count: string }[]>(
+      `SELECT count(*)::text AS count FROM typeorm_migrations`,
+    );
+    return {
+      engine: this.database.engine,
+      migrationCount: Number(count),
+      checkedAt: new Date().toISOString(),
+    };
+  }
+}
