@@ -22,7 +22,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
-export const APP_OPTIONS = { bufferLogs: true, bodyParser: false, abortOnError: false } as const;
+// Nest's own console logger stays silent until pino takes over in configureApp: a failed start
+// is reported once, by main.ts, not also as a stack trace from the injector.
+export const APP_OPTIONS = { logger: false, bodyParser: false, abortOnError: false } as const;
 
 /** Everything that sits around the modules: logger, parsers, pipes, filters, assets, docs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {

@@ -39,9 +39,9 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'must be an integer port number' })
   @Min(0, { message: 'must be between 0 and 65535' })
   @Max(65535, { message: 'must be between 0 and 65535' })
+  @IsInt({ message: 'must be an integer port number' })
   PORT?: number;
 
   @IsOptional()
@@ -64,9 +64,9 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'must be an integer' })
   @Min(1, { message: 'must be between 1 and 100' })
   @Max(100, { message: 'must be between 1 and 100' })
+  @IsInt({ message: 'must be an integer' })
   DB_POOL_SIZE?: number;
 
   @IsOptional()
@@ -87,9 +87,9 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(100, { message: 'must be between 100 and 120000' })
   @Max(120000, { message: 'must be between 100 and 120000' })
+  @IsInt({ message: 'must be an integer number of milliseconds' })
   SHUTDOWN_TIMEOUT_MS?: number;
 }
 
@@ -100,6 +100,8 @@ export class ConfigurationError extends Error {
   }
 }
 
+// Decorators run nearest-first: the type check (IsInt) sits next to the property so that
+// "abc" is reported as not an integer rather than out of range.
 /** Values are never echoed back: a malformed secret must not end up in a log either. */
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>

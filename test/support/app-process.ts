@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -25,15 +26,16 @@ export async function startAppProcess(
 ): Promise<AppProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   const started = Date.now();
-  const { child, output, exited } = spawnApp(env);
+  // The port is chosen here rather than read from the log, which LOG_LEVEL may silence.
+  const port = env.PORT ?? String(await freePort());
+  const { child, output, exited } = spawnApp({ ...env, PORT: port });
   const deadline = started + timeoutMs;
-  let baseUrl: string | undefined;
+  const baseUrl = `http://127.0.0.1:${port}`;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`the application exited with ${child.exitCode}:\n${output()}`);
     }
-    baseUrl ??= /listening on (http:\/\/[\d.]+:\d+)/.exec(output())?.[1];
-    if (baseUrl !== undefined && (await isReady(baseUrl))) {
+    if (await isReady(baseUrl)) {
       const readyAfterMs = Date.now() - started;
       return {
         child,
@@ -84,6 +86,17 @@ function spawnApp(env: Record<string, string>) {
     stderr: () => err,
     output: () => out + err,
   };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 async function isReady(baseUrl: string): Promise<boolean> {

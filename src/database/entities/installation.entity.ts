@@ -6,7 +6,7 @@ import { CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'installation' })
 export class Installation {
-  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

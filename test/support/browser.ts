@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BrowserContext, chromium } from 'playwright-core';
+
+// Debian's packaged chromium: playwright never downloads a browser of its own here, so the
+// browser tests run with exactly what `apt-get install chromium` gives.
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const ARTIFACTS_DIR = resolve(__dirname, '..', 'artifacts');
+
+// --no-sandbox because the tests run as root in containers, where chromium's sandbox cannot start;
+// the rest keep chromium from calling home, so a run needs no network and is repeatable.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface BrowserSession {
+  readonly context: BrowserContext;
+  /** Closes the browser and removes its profile directory. */
+  close(): Promise<void>;
+}
+
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/**
+ * A headless chromium with a profile of its own. A persistent context, because `launch()` refuses
+ * --user-data-dir and the default profile location is shared between parallel jest workers.
+ */
+export async function launchBrowser(): Promise<BrowserSession> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'tf-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+  } catch (error) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    context,
+    close: async () => {
+      try {
+        await context.close();
+      } finally {
+        rmSync(userDataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Where a test writes a screenshot to look at after the run (test/artifacts is gitignored). */
+export function screenshotPath(name: string): string {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  return join(ARTIFACTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
+}
+
+/**
+ * `describe` for tests that need chromium. Skipped on a developer machine without it, but failing
+ * in CI, where a silently skipped browser suite would look like a green one.
+ */
+export function describeWithBrowser(name: string, fn: () => void): void {
+  if (hasChromium()) {
+    describe(name, fn);
+    return;
+  }
+  if (process.env.CI) {
+    describe(name, () => {
+      it('has chromium', () => {
+        throw new Error('chromium is required in CI: apt-get install chromium');
+      });
+    });
+    return;
+  }
+  describe.skip(`${name} (skipped: no chromium at ${CHROMIUM_PATH})`, fn);
+}
