@@ -4,6 +4,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { InfoModule } from './info/info.module';
+import { ConnectionDrainer } from './common/connection-drainer';
 import { loggingModule } from './common/logging';
 import { WebModule } from './web/web.module';
 
@@ -21,6 +22,7 @@ export class AppModule {
         InfoModule,
         WebModule,
       ],
+      providers: [ConnectionDrainer],
     };
   }
 }

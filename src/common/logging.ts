@@ -8,7 +8,8 @@ const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Query parameters whose values are replaced before a URL is logged. */
-const SECRET_QUERY_PARAMS = /^(access_?token|token|api_?key|key|password|secret|code|session|signature)$/i;
+const SECRET_QUERY_PARAMS =
+  /^(access_?token|token|api_?key|key|password|secret|code|session|signature)$/i;
 
 /**
  * Keys that never reach a log line, wherever an object carrying them is logged. Pino's redaction

@@ -83,10 +83,11 @@ describe('loadConfig', () => {
   });
 
   it('reports every malformed variable at once', () => {
-    expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'y' }).map((p) => p.split(' ')[0]).sort()).toEqual([
-      'LOG_LEVEL',
-      'PORT',
-    ]);
+    expect(
+      problemsOf({ PORT: 'x', LOG_LEVEL: 'y' })
+        .map((p) => p.split(' ')[0])
+        .sort(),
+    ).toEqual(['LOG_LEVEL', 'PORT']);
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,5 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, Migration } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
@@ -27,11 +27,12 @@ export class DatabaseConnection implements OnApplicationShutdown {
   static async open(config: AppConfig['database']): Promise<DatabaseConnection> {
     const logger = new Logger(DatabaseConnection.name);
     let embedded: EmbeddedPostgres | undefined;
-    if (config.url === undefined) {
+    let url = config.url;
+    if (url === undefined) {
       logger.log(`starting the embedded PostgreSQL in ${config.dataDir}`);
       embedded = await EmbeddedPostgres.start(config.dataDir);
+      url = embedded.url;
     }
-    const url = embedded?.url ?? (config.url as string);
     const dataSource = new DataSource(dataSourceOptions(url, config.poolSize));
     try {
       await dataSource.initialize();
@@ -79,18 +80,18 @@ export class DatabaseConnection implements OnApplicationShutdown {
 /**
  * Several instances may start at once against one server: an advisory lock lets one of them
  * migrate while the others wait, then find nothing left to do.
+ * Resolves with the migrations this call applied (none when another instance got there first).
  */
-export async function runMigrations(dataSource: DataSource, shared: boolean): Promise<void> {
+export async function runMigrations(dataSource: DataSource, shared: boolean): Promise<Migration[]> {
   if (!shared) {
-    await dataSource.runMigrations({ transaction: 'all' });
-    return;
+    return dataSource.runMigrations({ transaction: 'all' });
   }
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      await dataSource.runMigrations({ transaction: 'all' });
+      return await dataSource.runMigrations({ transaction: 'all' });
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }

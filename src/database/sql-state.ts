@@ -16,7 +16,7 @@ export function sqlState(error: unknown): string | undefined {
 export function driverError(error: unknown): DriverErrorFields | undefined {
   const inner: unknown = error instanceof QueryFailedError ? error.driverError : error;
   if (typeof inner !== 'object' || inner === null || !('code' in inner)) return undefined;
-  const code = (inner as { code: unknown }).code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
-  return inner as DriverErrorFields;
+  const fields = inner as DriverErrorFields & { code: unknown };
+  if (typeof fields.code !== 'string' || !/^[0-9A-Z]{5}$/.test(fields.code)) return undefined;
+  return fields;
 }

@@ -107,7 +107,9 @@ describe(TransactionRunner.name, () => {
               await bothRead;
             }
             if (BigInt(balance) < 60n) return 'refused';
-            await manager.query('INSERT INTO ledger_probe (attempt, amount) VALUES ($1, -60)', [attempt]);
+            await manager.query('INSERT INTO ledger_probe (attempt, amount) VALUES ($1, -60)', [
+              attempt,
+            ]);
             return 'spent';
           },
           { isolation: 'SERIALIZABLE' },
@@ -121,4 +123,3 @@ describe(TransactionRunner.name, () => {
     },
   );
 });
-

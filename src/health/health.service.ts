@@ -30,11 +30,7 @@ export class HealthService implements BeforeApplicationShutdown {
     } catch (error) {
       if (this.lastDatabaseUp) this.logger.error({ err: error }, 'database unreachable');
       this.lastDatabaseUp = false;
-      throw new ServiceUnavailableError(
-        'database-unavailable',
-        'The database does not answer.',
-        2,
-      );
+      throw new ServiceUnavailableError('database-unavailable', 'The database does not answer.', 2);
     }
     if (!this.lastDatabaseUp) this.logger.log('database reachable again');
     this.lastDatabaseUp = true;

@@ -29,7 +29,10 @@ export class ViewRenderer implements OnModuleInit {
       );
     }
     for (const file of hbsFiles(join(VIEWS_DIR, 'pages'))) {
-      this.pages.set(basename(file, '.hbs'), this.handlebars.compile(readFileSync(file, 'utf8'), options));
+      this.pages.set(
+        basename(file, '.hbs'),
+        this.handlebars.compile(readFileSync(file, 'utf8'), options),
+      );
     }
     this.layout = this.handlebars.compile(
       readFileSync(join(VIEWS_DIR, 'layouts', 'main.hbs'), 'utf8'),

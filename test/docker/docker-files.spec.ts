@@ -37,7 +37,7 @@ function environmentOf(service: Dict): Record<string, string> {
     }
   } else if (isDict(env)) {
     for (const [key, value] of Object.entries(env)) {
-      out[key] = value === null || value === undefined ? '' : String(value);
+      out[key] = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
     }
   }
   return out;
@@ -332,7 +332,9 @@ describe('docker/', () => {
       const compilerOptions = isDict(nestCli.compilerOptions) ? nestCli.compilerOptions : {};
       const required = [
         'nest-cli.json',
-        String(compilerOptions.tsConfigPath ?? 'tsconfig.build.json'),
+        typeof compilerOptions.tsConfigPath === 'string'
+          ? compilerOptions.tsConfigPath
+          : 'tsconfig.build.json',
       ];
       // Follow `extends` chains so a base tsconfig is not forgotten.
       for (let i = 1; i < required.length; i += 1) {

@@ -117,12 +117,20 @@ describe('error answers (problem+json)', () => {
   it('lists every invalid field with its reason, nested fields by path', async () => {
     const res = await http()
       .post('/api/v1/probe/validated')
-      .send({ name: 'G', amountMinor: 1.5, contacts: [{ email: 'ok@example.org' }, { email: 'nope' }] });
+      .send({
+        name: 'G',
+        amountMinor: 1.5,
+        contacts: [{ email: 'ok@example.org' }, { email: 'nope' }],
+      });
     expectProblem(res, 422, 'validation-failed');
     const fields = (res.body.errors as { field: string; rule: string; reason: string }[]).map(
       (e) => `${e.field}:${e.rule}`,
     );
-    expect(fields.sort()).toEqual(['amountMinor:isInt', 'contacts[1].email:isEmail', 'name:minLength']);
+    expect(fields.sort()).toEqual([
+      'amountMinor:isInt',
+      'contacts[1].email:isEmail',
+      'name:minLength',
+    ]);
     for (const error of res.body.errors) expect(error.reason).toMatch(/\w/);
   });
 

@@ -38,7 +38,9 @@ describe('OpenAPI document', () => {
     const doc = JSON.parse(res.text) as { openapi: string; info: { title: string }; paths: object };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toMatch(/trust-fund/i);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/info', '/health/ready']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/info', '/health/ready']),
+    );
   });
 
   it('documents every API route the application serves', async () => {

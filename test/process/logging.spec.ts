@@ -79,7 +79,9 @@ describe('logs', () => {
     });
     // The database goes away: the readiness check fails and says so in the log, in its request.
     await db.drop();
-    const ready = await fetch(`${base}/health/ready`, { headers: { 'X-Request-Id': 'probe-after-outage' } });
+    const ready = await fetch(`${base}/health/ready`, {
+      headers: { 'X-Request-Id': 'probe-after-outage' },
+    });
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ code: 'database-unavailable' });
     await app.stop('SIGTERM');

@@ -53,7 +53,9 @@ describe('the built application, as a newcomer starts it', () => {
     const first = await start({ DATA_DIR: dataDir });
     const { installationId } = (await info(first)).database;
     // Keep it busy so the kill lands while the database is working.
-    const load = Array.from({ length: 20 }, () => fetch(`${first.baseUrl}/api/v1/info`).catch(() => null));
+    const load = Array.from({ length: 20 }, () =>
+      fetch(`${first.baseUrl}/api/v1/info`).catch(() => null),
+    );
     await first.stop('SIGKILL');
     await Promise.all(load);
 

@@ -45,7 +45,11 @@ export class ConflictError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(code: string, detail: string, readonly retryAfterSeconds = 1) {
+  constructor(
+    code: string,
+    detail: string,
+    readonly retryAfterSeconds = 1,
+  ) {
     super(503, code, 'Service unavailable', detail);
   }
 }
