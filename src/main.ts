@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigurationError } from './config/environment';
+import { describeDatabase } from './database/database-url';
 import { EmbeddedDatabaseInUseError } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
@@ -40,11 +41,7 @@ async function main(): Promise<void> {
 }
 
 function describeStart(config: AppConfig, port: number): string {
-  const database =
-    config.database.url === undefined
-      ? `embedded PostgreSQL in ${config.database.dataDir}`
-      : 'PostgreSQL from DATABASE_URL';
-  return `listening on http://${config.http.host}:${port} (${database})`;
+  return `listening on http://${config.http.host}:${port} (${describeDatabase(config.database)})`;
 }
 
 main().catch((error: unknown) => {

@@ -30,6 +30,8 @@ const toInteger = ({ value }: { value: unknown }): unknown => {
 /**
  * The environment variables the application reads, exactly as they arrive (strings).
  * Each one is documented in the README's configuration table; keep the two in step.
+ * Decorators run nearest-first and validation stops at the first failure per variable, so the
+ * type check sits next to the property: "abc" is reported as not an integer, not out of range.
  */
 export class EnvironmentVariables {
   @IsOptional()
@@ -100,8 +102,6 @@ export class ConfigurationError extends Error {
   }
 }
 
-// Decorators run nearest-first: the type check (IsInt) sits next to the property so that
-// "abc" is reported as not an integer rather than out of range.
 /** Values are never echoed back: a malformed secret must not end up in a log either. */
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>

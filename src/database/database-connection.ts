@@ -1,7 +1,8 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, Migration } from 'typeorm';
+import { DataSource, Migration, MigrationExecutor } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { describeDatabase } from './database-url';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 export type DatabaseEngine = 'embedded' | 'postgres';
@@ -21,10 +22,19 @@ export class DatabaseConnection implements OnApplicationShutdown {
   private constructor(
     readonly dataSource: DataSource,
     readonly engine: DatabaseEngine,
+    /** Where this connection points, for people: never the password. */
+    readonly description: string,
     private readonly embedded?: EmbeddedPostgres,
   ) {}
 
-  static async open(config: AppConfig['database']): Promise<DatabaseConnection> {
+  /**
+   * Opens the database and, unless `migrate` is false (the CLI migrates itself to report what it
+   * applied), brings its schema up to date.
+   */
+  static async open(
+    config: AppConfig['database'],
+    { migrate = true }: { migrate?: boolean } = {},
+  ): Promise<DatabaseConnection> {
     const logger = new Logger(DatabaseConnection.name);
     let embedded: EmbeddedPostgres | undefined;
     let url = config.url;
@@ -36,13 +46,18 @@ export class DatabaseConnection implements OnApplicationShutdown {
     const dataSource = new DataSource(dataSourceOptions(url, config.poolSize));
     try {
       await dataSource.initialize();
-      await runMigrations(dataSource, embedded === undefined);
+      if (migrate) await runMigrations(dataSource, embedded === undefined);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
       throw error;
     }
-    return new DatabaseConnection(dataSource, embedded ? 'embedded' : 'postgres', embedded);
+    return new DatabaseConnection(
+      dataSource,
+      embedded ? 'embedded' : 'postgres',
+      describeDatabase(config),
+      embedded,
+    );
   }
 
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
@@ -78,22 +93,21 @@ export class DatabaseConnection implements OnApplicationShutdown {
 }
 
 /**
- * Several instances may start at once against one server: an advisory lock lets one of them
- * migrate while the others wait, then find nothing left to do.
- * Resolves with the migrations this call applied (none when another instance got there first).
+ * Applies pending migrations and resolves with those applied. Several instances may start at
+ * once against one server: an advisory lock lets one of them migrate while the others wait,
+ * then find nothing left to do. Lock and migrations share one connection, so a pool of one works.
  */
 export async function runMigrations(dataSource: DataSource, shared: boolean): Promise<Migration[]> {
-  if (!shared) {
-    return dataSource.runMigrations({ transaction: 'all' });
-  }
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    if (shared) await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      return await dataSource.runMigrations({ transaction: 'all' });
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'all';
+      return await executor.executePendingMigrations();
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      if (shared) await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   } finally {
     await runner.release();

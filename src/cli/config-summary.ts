@@ -1,0 +1,36 @@
+import { AppConfig } from '../config/app-config';
+import { ENVIRONMENT_VARIABLES } from '../config/environment';
+import { maskDatabaseUrl } from '../database/database-url';
+
+export type EnvironmentVariableName = (typeof ENVIRONMENT_VARIABLES)[number];
+
+/**
+ * The effective value of every environment variable the application reads, defaults applied,
+ * secrets masked. Keyed by variable name because that is what an operator sets; the type makes
+ * the compiler point here when a variable is added to ENVIRONMENT_VARIABLES.
+ */
+export function describeConfig(config: AppConfig): Record<EnvironmentVariableName, string> {
+  return {
+    NODE_ENV: config.env,
+    HOST: config.http.host,
+    PORT: String(config.http.port),
+    BODY_LIMIT: config.http.bodyLimit,
+    DATABASE_URL:
+      config.database.url === undefined
+        ? '(not set: embedded PostgreSQL in DATA_DIR)'
+        : maskDatabaseUrl(config.database.url),
+    DATA_DIR: config.database.dataDir,
+    DB_POOL_SIZE: String(config.database.poolSize),
+    LOG_LEVEL: config.log.level,
+    SESSION_SECRET:
+      config.session.secretSource === 'environment' ? '[set]' : '[generated in DATA_DIR]',
+    SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
+  };
+}
+
+/** `describeConfig` as aligned `NAME  value` lines, in the order of ENVIRONMENT_VARIABLES. */
+export function formatConfig(config: AppConfig): string[] {
+  const values = describeConfig(config);
+  const width = Math.max(...ENVIRONMENT_VARIABLES.map((name) => name.length));
+  return ENVIRONMENT_VARIABLES.map((name) => `${name.padEnd(width)}  ${values[name]}`);
+}
