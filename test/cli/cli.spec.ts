@@ -2,15 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { describeCliError } from '../../src/cli/cli-error';
 import { describeConfig, formatConfig } from '../../src/cli/config-summary';
 import { maskDatabaseUrl } from '../../src/database/database-url';
-import { formatSchemaChanges, pendingSchemaChanges } from '../../src/cli/schema-diff';
+import { formatSchemaChanges } from '../../src/database/schema-diff';
 import { loadConfig } from '../../src/config/app-config';
 import { ConfigurationError, ENVIRONMENT_VARIABLES } from '../../src/config/environment';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { EmbeddedDatabaseInUseError } from '../../src/database/embedded-postgres';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -246,29 +244,7 @@ describe('describeCliError', () => {
   });
 });
 
-describe('pendingSchemaChanges', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = await new DataSource(dataSourceOptions(db.url, 2)).initialize();
-  });
-
-  afterAll(async () => {
-    await dataSource.destroy();
-    await db.drop();
-  });
-
-  it('is empty on a migrated database, and lists the SQL once the schema drifts', async () => {
-    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
-    await dataSource.query('ALTER TABLE installation ADD COLUMN extra int');
-    const changes = await pendingSchemaChanges(dataSource);
-    expect(formatSchemaChanges(changes)).toEqual([
-      'ALTER TABLE "installation" DROP COLUMN "extra";',
-    ]);
-  });
-
+describe('formatSchemaChanges', () => {
   it('formats statements with a terminating semicolon and their parameters', () => {
     expect(
       formatSchemaChanges([

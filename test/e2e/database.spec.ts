@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { formatSchemaChanges, pendingSchemaChanges } from '../../src/database/schema-diff';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('migrations', () => {
@@ -35,8 +36,18 @@ describe('migrations', () => {
   });
 
   it('agree with the entities: TypeORM finds nothing to generate', async () => {
-    const sql = await dataSource.driver.createSchemaBuilder().log();
-    expect(sql.upQueries.map((query) => query.query)).toEqual([]);
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+  });
+
+  it('are found out when the schema drifts from the entities', async () => {
+    await dataSource.query('ALTER TABLE installation ADD COLUMN extra int');
+    try {
+      expect(formatSchemaChanges(await pendingSchemaChanges(dataSource))).toEqual([
+        'ALTER TABLE "installation" DROP COLUMN "extra";',
+      ]);
+    } finally {
+      await dataSource.query('ALTER TABLE installation DROP COLUMN extra');
+    }
   });
 
   it('can be undone to an empty schema and applied again', async () => {
@@ -47,8 +58,7 @@ describe('migrations', () => {
     );
     expect(tables).toEqual([]);
     await dataSource.runMigrations();
-    const sql = await dataSource.driver.createSchemaBuilder().log();
-    expect(sql.upQueries).toEqual([]);
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { runMigrations } from '../../database/database-connection';
 import { CliConfigService } from '../cli-config.service';
 import { withDatabase } from '../cli-database';
 import { print } from '../cli-output';
-import { formatSchemaChanges, pendingSchemaChanges } from '../schema-diff';
+import { formatSchemaChanges, pendingSchemaChanges } from '../../database/schema-diff';
 
 @Command({
   name: 'migrate:check',
