@@ -103,7 +103,7 @@ export class ConfigurationError extends Error {
 }
 
 /** Values are never echoed back: a malformed secret must not end up in a log either. */
-function describe(errors: ValidationError[]): string[] {
+function messages(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) => `${error.property} ${message}`),
   );
@@ -121,7 +121,7 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
       }),
     );
   }
-  if (errors.length > 0) throw new ConfigurationError(describe(errors));
+  if (errors.length > 0) throw new ConfigurationError(messages(errors));
   return parsed;
 }
 

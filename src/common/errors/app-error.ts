@@ -32,12 +32,6 @@ export class ValidationFailedError extends AppError {
   }
 }
 
-export class NotFoundError extends AppError {
-  constructor(detail: string) {
-    super(404, 'not-found', 'Not found', detail);
-  }
-}
-
 export class ConflictError extends AppError {
   constructor(code: string, detail: string, extensions: Record<string, unknown> = {}) {
     super(409, code, 'Conflict', detail, undefined, extensions);
