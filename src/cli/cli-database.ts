@@ -1,5 +1,7 @@
 import { AppConfig } from '../config/app-config';
-import { DatabaseConnection } from '../database/database-connection';
+import { Migration } from 'typeorm';
+import { DatabaseConnection, runMigrations } from '../database/database-connection';
+import { print } from './cli-output';
 
 /**
  * Opens the configured database as the application does, but WITHOUT migrating it (a command
@@ -16,4 +18,12 @@ export async function withDatabase<T>(
   } finally {
     await database.close();
   }
+}
+
+/** Migrates the database, telling the operator where and what was applied. */
+export async function migrateAndReport(database: DatabaseConnection): Promise<Migration[]> {
+  print(`database: ${database.description}`);
+  const applied = await runMigrations(database.dataSource, database.engine === 'postgres');
+  for (const migration of applied) print(`applied ${migration.name}`);
+  return applied;
 }

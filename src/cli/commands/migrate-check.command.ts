@@ -1,7 +1,6 @@
 import { Command, CommandRunner } from 'nest-commander';
-import { runMigrations } from '../../database/database-connection';
 import { CliConfigService } from '../cli-config.service';
-import { withDatabase } from '../cli-database';
+import { migrateAndReport, withDatabase } from '../cli-database';
 import { print } from '../cli-output';
 import { formatSchemaChanges, pendingSchemaChanges } from '../../database/schema-diff';
 
@@ -17,11 +16,9 @@ export class MigrateCheckCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    await withDatabase(this.config.get().database, async ({ dataSource, engine, description }) => {
-      print(`database: ${description}`);
-      const applied = await runMigrations(dataSource, engine === 'postgres');
-      for (const migration of applied) print(`applied ${migration.name}`);
-      const changes = await pendingSchemaChanges(dataSource);
+    await withDatabase(this.config.get().database, async (database) => {
+      await migrateAndReport(database);
+      const changes = await pendingSchemaChanges(database.dataSource);
       if (changes.length === 0) {
         print('entities and migrations agree');
         return;

@@ -1,7 +1,6 @@
 import { Command, CommandRunner } from 'nest-commander';
-import { runMigrations } from '../../database/database-connection';
 import { CliConfigService } from '../cli-config.service';
-import { withDatabase } from '../cli-database';
+import { migrateAndReport, withDatabase } from '../cli-database';
 import { print } from '../cli-output';
 
 @Command({
@@ -14,15 +13,13 @@ export class MigrateCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    await withDatabase(this.config.get().database, async ({ dataSource, engine, description }) => {
-      print(`database: ${description}`);
-      const applied = await runMigrations(dataSource, engine === 'postgres');
-      if (applied.length === 0) {
-        print('nothing to migrate: the database is up to date');
-        return;
-      }
-      print(...applied.map((migration) => `applied ${migration.name}`));
-      print(`${applied.length} migration${applied.length === 1 ? '' : 's'} applied`);
+    await withDatabase(this.config.get().database, async (database) => {
+      const applied = await migrateAndReport(database);
+      print(
+        applied.length === 0
+          ? 'nothing to migrate: the database is up to date'
+          : `${applied.length} migration${applied.length === 1 ? '' : 's'} applied`,
+      );
     });
   }
 }
