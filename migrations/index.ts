@@ -1,8 +1,16 @@
 import { InitialSchema1764300000000 } from './1764300000000-InitialSchema';
+import { ReferenceData1764400000000 } from './1764400000000-ReferenceData';
+import { ExchangeRates1764500000000 } from './1764500000000-ExchangeRates';
+import { Ledger1764600000000 } from './1764600000000-Ledger';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
  * list works from TypeScript (tests), from dist/ (the app) and in the CLI; a test checks that
  * every file in this folder is listed.
  */
-export const MIGRATIONS = [InitialSchema1764300000000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  ReferenceData1764400000000,
+  ExchangeRates1764500000000,
+  Ledger1764600000000,
+];

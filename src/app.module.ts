@@ -3,8 +3,13 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { FundsModule } from './funds/funds.module';
 import { InfoModule } from './info/info.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { RatesModule } from './rates/rates.module';
+import { ReferenceModule } from './reference/reference.module';
 import { ConnectionDrainer } from './common/connection-drainer';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { loggingModule } from './common/logging';
 import { WebModule } from './web/web.module';
 
@@ -19,7 +24,12 @@ export class AppModule {
         loggingModule(config),
         DatabaseModule,
         HealthModule,
+        IdempotencyModule,
         InfoModule,
+        RatesModule,
+        ReferenceModule,
+        FundsModule,
+        LedgerModule,
         WebModule,
       ],
       providers: [ConnectionDrainer],

@@ -7,6 +7,13 @@ import { EmbeddedPostgres } from './embedded-postgres';
 
 export type DatabaseEngine = 'embedded' | 'postgres';
 
+/**
+ * PGlite is one PostgreSQL backend behind a socket: queries of several connections interleave in
+ * it (seen: "portal \"\" cannot be run" under concurrent requests), so the embedded database is
+ * used through a single connection, and everything on it runs one at a time.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 // Any fixed number works, as long as every instance uses the same one.
 const MIGRATION_LOCK_KEY = 7_310_020_001;
 
@@ -43,7 +50,9 @@ export class DatabaseConnection implements OnApplicationShutdown {
       embedded = await EmbeddedPostgres.start(config.dataDir);
       url = embedded.url;
     }
-    const dataSource = new DataSource(dataSourceOptions(url, config.poolSize));
+    const dataSource = new DataSource(
+      dataSourceOptions(url, embedded === undefined ? config.poolSize : EMBEDDED_POOL_SIZE),
+    );
     try {
       await dataSource.initialize();
       if (migrate) await runMigrations(dataSource, embedded === undefined);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { APP_OPTIONS, configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { EMBEDDED_POOL_SIZE } from '../../src/database/database-connection';
 import { TestDatabase } from './test-database';
 
 export interface TestAppOptions {
@@ -25,6 +26,8 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
     DATA_DIR: mkdtempSync(join(tmpdir(), 'tf-test-')),
     LOG_LEVEL: 'silent',
     SESSION_SECRET: TEST_SESSION_SECRET,
+    // An embedded test database is a PGlite, used through one connection as the app does.
+    ...(db.engine === 'embedded' ? { DB_POOL_SIZE: String(EMBEDDED_POOL_SIZE) } : {}),
     ...env,
   });
 }

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../common/actor';
+import { FieldError } from '../common/errors/problem';
+import { IdempotencyRequest } from '../common/idempotency/idempotency-key.decorator';
+import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { IdempotentResult } from '../common/idempotency/idempotent-result';
+import { driverError } from '../database/sql-state';
+import { AccountRow, FundRow } from '../funds/funds.repository';
+import { FundsService } from '../funds/funds.service';
+import { Money } from '../money/money';
+import { Rate } from '../money/rate';
+import { RatesService } from '../rates/rates.service';
+import {
+  AdjustmentLineRequest,
+  CreateAdjustmentRequest,
+  JournalEntryResponse,
+  ListEntriesQuery,
+  ReverseEntryRequest,
+} from './dto/journal.dto';
+import {
+  AlreadyReversedError,
+  EntryNotFoundError,
+  EntryUnbalancedError,
+  InvalidEntryError,
+} from './ledger.errors';
+import { imbalances, LedgerService, referenceErrors } from './ledger.service';
+import { PostingLine } from './ledger.types';
+import { EntryRow, JournalRepository, LineRow } from './journal.repository';
+
+export const MANUAL_ADJUSTMENT = 'manual-adjustment';
+export const REVERSAL = 'reversal';
+
+@Injectable()
+export class JournalService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly idempotency: IdempotencyService,
+    private readonly funds: FundsService,
+    private readonly ledger: LedgerService,
+    private readonly rates: RatesService,
+    private readonly journal: JournalRepository,
+  ) {}
+
+  /** A correction by the finance office: any balanced entry on the fund's accounts. */
+  postAdjustment(
+    actor: Actor,
+    fundCode: string,
+    request: CreateAdjustmentRequest,
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<IdempotentResult<JournalEntryResponse>> {
+    return this.idempotency.run(actor, idempotency, 201, async (manager) => {
+      const fund = await this.funds.requireFund(manager, fundCode);
+      const earmarks = new Map(
+        (await this.funds.earmarks(manager, fund.id)).map((earmark) => [earmark.code, earmark.id]),
+      );
+      const accounts = await this.funds.accounts(manager, fund.id);
+      const lines = await this.adjustmentLines(fund, accounts, request, earmarks, (money) =>
+        this.rates.convert(money, fund.functional_currency, request.date, manager),
+      );
+      const posted = await this.ledger.post(manager, actor, fund, accounts, {
+        fundId: fund.id,
+        date: request.date,
+        description: request.description,
+        sourceType: MANUAL_ADJUSTMENT,
+        // Retries are caught by the Idempotency-Key layer; each adjustment is its own event.
+        idempotencyKey: randomUUID(),
+        lines,
+      });
+      return this.read(manager, posted.id);
+    });
+  }
+
+  /** Cancels an entry by posting its mirror image, linked to it, with a reason. Once only. */
+  reverse(
+    actor: Actor,
+    entryId: string,
+    request: ReverseEntryRequest,
+    idempotency: IdempotencyRequest | undefined,
+  ): Promise<IdempotentResult<JournalEntryResponse>> {
+    return this.idempotency.run(actor, idempotency, 201, async (manager) => {
+      const original = await this.requireEntry(manager, entryId);
+      if (original.reversed_by_entry_id !== null) throw new AlreadyReversedError(original.number);
+      const fund = await this.funds.requireFund(manager, original.fund_code);
+      const lines = (await this.journal.linesOf(manager, [original.id])).map(
+        (line): PostingLine => ({
+          accountCode: line.account_code,
+          donorId: line.donor_id ?? undefined,
+          earmarkId: line.earmark_id ?? undefined,
+          bankAccountId: line.bank_account_id ?? undefined,
+          amount: Money.fromMinor(line.amount_minor, line.currency).negate(),
+          functional: Money.fromMinor(line.functional_minor, fund.functional_currency).negate(),
+          rate: line.rate === null ? undefined : Rate.parse(line.rate),
+        }),
+      );
+      try {
+        const posted = await this.ledger.post(
+          manager,
+          actor,
+          fund,
+          await this.funds.accounts(manager, fund.id),
+          {
+            fundId: fund.id,
+            date: request.date ?? original.entry_date,
+            description: `Reversal of ${original.number}: ${original.description}`,
+            sourceType: REVERSAL,
+            sourceRef: original.id,
+            idempotencyKey: `reversal:${original.id}`,
+            lines,
+            reversesEntryId: original.id,
+            reason: request.reason,
+          },
+        );
+        return this.read(manager, posted.id);
+      } catch (error) {
+        const constraint = driverError(error)?.constraint;
+        if (
+          constraint === 'journal_entry_reversed_once' ||
+          constraint === 'journal_entry_source_key'
+        ) {
+          throw new AlreadyReversedError(original.number);
+        }
+        throw error;
+      }
+    });
+  }
+
+  get(id: string): Promise<JournalEntryResponse> {
+    return this.read(this.dataSource.manager, id);
+  }
+
+  async list(fundCode: string, query: ListEntriesQuery): Promise<JournalEntryResponse[]> {
+    const manager = this.dataSource.manager;
+    const fund = await this.funds.requireFund(manager, fundCode);
+    const entries = await this.journal.listEntries(manager, fund.id, {
+      from: query.from,
+      to: query.to,
+      limit: query.limit ?? 100,
+      offset: query.offset ?? 0,
+    });
+    const lines = await this.journal.linesOf(
+      manager,
+      entries.map((entry) => entry.id),
+    );
+    return entries.map((entry) =>
+      toEntryResponse(
+        entry,
+        lines.filter((line) => line.entry_id === entry.id),
+      ),
+    );
+  }
+
+  private async read(manager: EntityManager, id: string): Promise<JournalEntryResponse> {
+    const entry = await this.requireEntry(manager, id);
+    return toEntryResponse(entry, await this.journal.linesOf(manager, [id]));
+  }
+
+  private async requireEntry(manager: EntityManager, id: string): Promise<EntryRow> {
+    const entry = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.journal.findEntry(manager, id)
+      : undefined;
+    if (entry === undefined) throw new EntryNotFoundError(id);
+    return entry;
+  }
+
+  /**
+   * Parses the typed amounts and converts foreign-currency lines at the UN rate of the entry's
+   * date, each rounded half-even once. What rounding leaves over in the functional currency goes
+   * to the largest line (DESIGN.md), never to a hidden account.
+   */
+  private async adjustmentLines(
+    fund: FundRow,
+    accounts: readonly AccountRow[],
+    request: CreateAdjustmentRequest,
+    earmarks: Map<string, string>,
+    convert: (money: Money) => Promise<{ money: Money; rate: Rate }>,
+  ): Promise<PostingLine[]> {
+    const functionalCurrency = fund.functional_currency;
+    const errors: FieldError[] = [];
+    const parsed = request.lines.map((line, index) => parseLine(line, index, earmarks, errors));
+    errors.push(
+      ...referenceErrors(
+        fund,
+        accounts,
+        request.lines.map((line) => ({
+          accountCode: line.account,
+          donorId: line.donorId,
+          // An unknown earmark is reported by parseLine; here it still counts as given.
+          earmarkId: line.earmark === undefined ? undefined : (earmarks.get(line.earmark) ?? ''),
+          bankAccountId: line.bankAccountId,
+        })),
+      ),
+    );
+    if (errors.length > 0) throw new InvalidEntryError(errors);
+    const amounts = parsed as Array<Omit<PostingLine, 'functional'>>;
+    const transactionImbalances = imbalances(
+      functionalCurrency,
+      amounts.map((line) => ({ ...line, functional: Money.zero(functionalCurrency) })),
+    );
+    if (transactionImbalances.length > 0) throw new EntryUnbalancedError(transactionImbalances);
+    const lines: PostingLine[] = [];
+    for (const line of amounts) {
+      if (line.amount.currency === functionalCurrency) {
+        lines.push({ ...line, functional: line.amount });
+      } else {
+        const converted = await convert(line.amount);
+        lines.push({ ...line, functional: converted.money, rate: converted.rate });
+      }
+    }
+    return assignRoundingDifference(functionalCurrency, lines);
+  }
+}
+
+function parseLine(
+  line: AdjustmentLineRequest,
+  index: number,
+  earmarks: Map<string, string>,
+  errors: FieldError[],
+): Omit<PostingLine, 'functional'> | undefined {
+  const field = `lines[${index}]`;
+  if ((line.debit === undefined) === (line.credit === undefined)) {
+    errors.push({ field, rule: 'debitOrCredit', reason: 'give either a debit or a credit' });
+    return undefined;
+  }
+  let earmarkId: string | undefined;
+  if (line.earmark !== undefined) {
+    earmarkId = earmarks.get(line.earmark);
+    if (earmarkId === undefined) {
+      errors.push({
+        field: `${field}.earmark`,
+        rule: 'exists',
+        reason: `no earmark ${line.earmark} in this fund`,
+      });
+    }
+  }
+  try {
+    const typed = Money.parse((line.debit ?? line.credit) as string, line.currency);
+    if (!typed.isPositive()) {
+      errors.push({
+        field: `${field}.${line.debit !== undefined ? 'debit' : 'credit'}`,
+        rule: 'positive',
+        reason: 'must be more than zero',
+      });
+    }
+    return {
+      accountCode: line.account,
+      donorId: line.donorId,
+      earmarkId,
+      bankAccountId: line.bankAccountId,
+      amount: line.debit !== undefined ? typed : typed.negate(),
+    };
+  } catch (error) {
+    errors.push({
+      field: `${field}.${line.debit !== undefined ? 'debit' : 'credit'}`,
+      rule: 'amount',
+      reason: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+}
+
+export function assignRoundingDifference(
+  functionalCurrency: string,
+  lines: PostingLine[],
+): PostingLine[] {
+  const residual = Money.sum(
+    functionalCurrency,
+    lines.map((line) => line.functional),
+  );
+  if (residual.isZero()) return lines;
+  // Only converted lines round; a line already in the functional currency must keep its amount.
+  let largest = -1;
+  lines.forEach((line, index) => {
+    if (line.amount.currency === functionalCurrency) return;
+    if (largest < 0 || line.functional.abs().compare(lines[largest].functional.abs()) > 0) {
+      largest = index;
+    }
+  });
+  return lines.map((line, index) =>
+    index === largest ? { ...line, functional: line.functional.subtract(residual) } : line,
+  );
+}
+
+function toEntryResponse(entry: EntryRow, lines: LineRow[]): JournalEntryResponse {
+  return {
+    id: entry.id,
+    fund: entry.fund_code,
+    number: entry.number,
+    date: entry.entry_date,
+    description: entry.description,
+    source: { type: entry.source_type, ref: entry.source_ref },
+    reversesEntryId: entry.reverses_entry_id,
+    reversedByEntryId: entry.reversed_by_entry_id,
+    reason: entry.reason,
+    createdBy: entry.created_by,
+    createdAt: new Date(entry.created_at).toISOString(),
+    lines: lines.map((line) => {
+      const amount = Money.fromMinor(line.amount_minor, line.currency);
+      return {
+        lineNo: line.line_no,
+        account: { code: line.account_code, name: line.account_name },
+        donorId: line.donor_id,
+        earmark: line.earmark_code,
+        bankAccountId: line.bank_account_id,
+        debit: amount.isNegative() ? null : amount.toJSON(),
+        credit: amount.isNegative() ? amount.negate().toJSON() : null,
+        functional: Money.fromMinor(line.functional_minor, entry.functional_currency).toJSON(),
+        rate: line.rate,
+      };
+    }),
+  };
+}
