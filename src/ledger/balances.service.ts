@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { todayUtc } from '../common/calendar-date';
 import { FundsService } from '../funds/funds.service';
 import { Money } from '../money/money';
 import {
@@ -11,11 +12,6 @@ import {
 import { MoneyResponse } from './dto/journal.dto';
 import { AccountNotFoundError, InvalidEntryError } from './ledger.errors';
 import { BalanceRow, BalancesRepository } from './balances.repository';
-
-/** Today in UTC, YYYY-MM-DD: the default "as of" date. */
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
 
 @Injectable()
 export class BalancesService {
@@ -51,7 +47,7 @@ export class BalancesService {
         ]);
       }
     }
-    const asOf = query.asOf ?? today();
+    const asOf = query.asOf ?? todayUtc();
     const rows = await this.balances.accountBalance(
       manager,
       account.id,
@@ -79,7 +75,7 @@ export class BalancesService {
     };
   }
 
-  async trialBalance(fundCode: string, asOf = today()): Promise<TrialBalanceResponse> {
+  async trialBalance(fundCode: string, asOf = todayUtc()): Promise<TrialBalanceResponse> {
     const manager = this.dataSource.manager;
     const fund = await this.funds.requireFund(manager, fundCode);
     const accounts = await this.funds.accounts(manager, fund.id);

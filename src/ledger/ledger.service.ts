@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
+import { calendarDateProblem } from '../common/calendar-date';
 import { FieldError } from '../common/errors/problem';
 import { driverError } from '../database/sql-state';
 import { AccountRow, Dimension, FundRow } from '../funds/funds.repository';
@@ -8,8 +9,6 @@ import { Money } from '../money/money';
 import { EntryUnbalancedError, InvalidEntryError, PeriodClosedError } from './ledger.errors';
 import { PostingLine, PostingRequest } from './ledger.types';
 import { JournalRepository, NewLine } from './journal.repository';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface PostedEntry {
   id: string;
@@ -73,8 +72,9 @@ export class LedgerService {
     request: PostingRequest,
   ): NewLine[] {
     const errors: FieldError[] = [];
-    if (!ISO_DATE.test(request.date) || Number.isNaN(Date.parse(`${request.date}T00:00:00Z`))) {
-      errors.push({ field: 'date', rule: 'isDate', reason: 'must be a date YYYY-MM-DD' });
+    const dateProblem = calendarDateProblem(request.date);
+    if (dateProblem !== undefined) {
+      errors.push({ field: 'date', rule: 'isCalendarDate', reason: dateProblem });
     }
     if (request.lines.length < 2) {
       errors.push({ field: 'lines', rule: 'minLines', reason: 'an entry has at least two lines' });

@@ -1,3 +1,4 @@
+import { calendarDateProblem } from '../common/calendar-date';
 import { isSupportedCurrency } from '../money/currency';
 
 /**
@@ -8,7 +9,6 @@ import { isSupportedCurrency } from '../money/currency';
 
 export const BASE_CURRENCY = 'USD';
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // numeric(24,10): at most 14 digits before the point and 10 after.
 const UNITS_PER_USD = /^(?:0|[1-9]\d{0,13})(?:\.\d{1,10})?$/;
 export const MAX_REASON_LENGTH = 1000;
@@ -28,17 +28,8 @@ export function ratedCurrencyProblem(value: unknown): string | undefined {
 }
 
 /** A calendar date written YYYY-MM-DD, from 1900 to 2999. */
-export function isoDateProblem(value: unknown): string | undefined {
-  const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
-  if (match === null) return 'must be a date written YYYY-MM-DD, such as 2026-01-31';
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return `must be a real calendar date; ${value as string} does not exist`;
-  }
-  if (year < 1900 || year > 2999) return 'must be a date between 1900-01-01 and 2999-12-31';
-  return undefined;
-}
+/** A date of a rate: see calendarDateProblem. */
+export const isoDateProblem = calendarDateProblem;
 
 export function unitsPerUsdProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') {

@@ -13,7 +13,7 @@ import { connect, createTestDatabase, TestDatabase } from '../../test/support/te
 import { ValidationFailedError } from '../common/errors/app-error';
 import { dataSourceOptions } from '../database/data-source-options';
 import { TransactionRunner } from '../database/transaction-runner';
-import { isCalendarDate } from './calendar-date';
+import { isCalendarDate } from '../common/calendar-date';
 import {
   InvalidDateError,
   StatusAlreadySupersededError,

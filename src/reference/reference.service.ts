@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { TransactionRunner } from '../database/transaction-runner';
-import { isCalendarDate, todayUtc } from './calendar-date';
+import { isCalendarDate, todayUtc } from '../common/calendar-date';
 import {
   InvalidDateError,
   periodOrderError,

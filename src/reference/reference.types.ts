@@ -19,7 +19,8 @@ export type UnLanguage = (typeof UN_LANGUAGES)[number];
 export type CountryNames = Record<UnLanguage, string>;
 
 /** A calendar date as 'YYYY-MM-DD', without time or zone. */
-export type CalendarDate = string;
+export type { CalendarDate } from '../common/calendar-date';
+import type { CalendarDate } from '../common/calendar-date';
 
 export interface Country {
   readonly alpha2: string;

@@ -1,11 +1,12 @@
+import { IsCalendarDate } from '../../common/calendar-date';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { MoneyResponse } from './journal.dto';
 
 export class BalanceQuery {
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Default: today' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'asOf must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   asOf?: string;
 
   @ApiPropertyOptional()
@@ -32,7 +33,7 @@ export class BalanceQuery {
 export class TrialBalanceQuery {
   @ApiPropertyOptional({ example: '2026-12-31', description: 'Default: today' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'asOf must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   asOf?: string;
 }
 

@@ -1,3 +1,4 @@
+import { IsCalendarDate } from '../../common/calendar-date';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -57,8 +57,7 @@ export class AdjustmentLineRequest {
 
 export class CreateAdjustmentRequest {
   @ApiProperty({ example: '2026-03-31' })
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'date must be a date YYYY-MM-DD' })
-  @Length(10, 10, { message: 'date must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   date!: string;
 
   @ApiProperty({ example: 'Correction of the March bank charges' })
@@ -86,20 +85,19 @@ export class ReverseEntryRequest {
     description: 'Date of the reversal; by default the original entry’s date',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'date must be a date YYYY-MM-DD' })
-  @Length(10, 10, { message: 'date must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   date?: string;
 }
 
 export class ListEntriesQuery {
   @ApiPropertyOptional({ example: '2026-01-01' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'from must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-12-31' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'to must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   to?: string;
 
   @ApiPropertyOptional({ default: 100, maximum: 1000 })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { IsCalendarDate } from '../calendar-date';
+import { IsCalendarDate } from '../../common/calendar-date';
 import { ITU_D_REGIONS, type ItuDRegion, STATUS_KINDS, type StatusKind } from '../reference.types';
 
 const trimmed = ({ value }: { value: unknown }) =>
