@@ -139,16 +139,14 @@ export class JournalService {
       limit: query.limit ?? 100,
       offset: query.offset ?? 0,
     });
-    const lines = await this.journal.linesOf(
+    const linesByEntry = new Map<string, LineRow[]>();
+    for (const line of await this.journal.linesOf(
       manager,
       entries.map((entry) => entry.id),
-    );
-    return entries.map((entry) =>
-      toEntryResponse(
-        entry,
-        lines.filter((line) => line.entry_id === entry.id),
-      ),
-    );
+    )) {
+      linesByEntry.set(line.entry_id, [...(linesByEntry.get(line.entry_id) ?? []), line]);
+    }
+    return entries.map((entry) => toEntryResponse(entry, linesByEntry.get(entry.id) ?? []));
   }
 
   private async read(manager: EntityManager, id: string): Promise<JournalEntryResponse> {

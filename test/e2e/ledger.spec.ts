@@ -368,6 +368,27 @@ describe('ledger through the API', () => {
     });
   });
 
+  it('lists a fund’s entries in a date range, in journal order, each with its lines', async () => {
+    const donor = newDonorId();
+    await post(receivableAdjustment(donor, '1.00', '2026-08-03'));
+    await post(receivableAdjustment(donor, '2.00', '2026-08-01'));
+    await post(receivableAdjustment(donor, '3.00', '2026-09-01'));
+    const res = await http().get(
+      '/api/v1/funds/WSIS-TF/journal-entries?from=2026-08-01&to=2026-08-31',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.map((e: { date: string }) => e.date)).toEqual(['2026-08-01', '2026-08-03']);
+    expect(
+      res.body.map(
+        (e: { lines: Array<{ debit: { amount: string } | null }> }) => e.lines[0].debit?.amount,
+      ),
+    ).toEqual(['2.00', '1.00']);
+    expect(res.body.every((e: { lines: unknown[] }) => e.lines.length === 2)).toBe(true);
+    const bad = await http().get('/api/v1/funds/WSIS-TF/journal-entries?from=2026-02-30');
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors[0].field).toBe('from');
+  });
+
   it('numbers concurrent postings without gaps or duplicates', async () => {
     const bodies = Array.from({ length: 12 }, (_, i) =>
       receivableAdjustment(newDonorId(), `${i + 1}.00`, '2027-01-15'),
