@@ -1,3 +1,4 @@
+import { Actor } from '../common/actor';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
@@ -22,7 +23,7 @@ import {
 import { RatesRepository } from './rates.repository';
 import { RatesService } from './rates.service';
 
-const officer = { id: 'finance.officer' };
+const officer: Actor = { id: 'finance.officer', roles: ['finance_officer'], donorIds: [] };
 
 describe(RatesService.name, () => {
   let db: TestDatabase;

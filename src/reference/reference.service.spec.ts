@@ -1,3 +1,4 @@
+import { Actor } from '../common/actor';
 import * as countries from 'i18n-iso-countries';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,7 @@ import { ReferenceRepository } from './reference.repository';
 import { ReferenceService } from './reference.service';
 import { UN_LANGUAGES } from './reference.types';
 
-const officer = { id: 'finance.officer@itu.int' };
+const officer: Actor = { id: 'finance.officer@itu.int', roles: ['admin'], donorIds: [] };
 
 describe(ReferenceService.name, () => {
   let db: TestDatabase;

@@ -104,7 +104,7 @@ describe('ledger invariants under a random workload', () => {
   let sql: Client;
   let journal: JournalService;
   let balances: BalancesService;
-  const actor: Actor = { id: 'property-test' };
+  const actor: Actor = { id: 'property-test', roles: ['finance_officer'], donorIds: [] };
 
   beforeAll(async () => {
     db = await createTestDatabase();
