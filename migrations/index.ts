@@ -2,6 +2,9 @@ import { InitialSchema1764300000000 } from './1764300000000-InitialSchema';
 import { ReferenceData1764400000000 } from './1764400000000-ReferenceData';
 import { ExchangeRates1764500000000 } from './1764500000000-ExchangeRates';
 import { Ledger1764600000000 } from './1764600000000-Ledger';
+import { AuditTrail1764700000000 } from './1764700000000-AuditTrail';
+import { Identity1764800000000 } from './1764800000000-Identity';
+import { Approvals1764900000000 } from './1764900000000-Approvals';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -13,4 +16,7 @@ export const MIGRATIONS = [
   ReferenceData1764400000000,
   ExchangeRates1764500000000,
   Ledger1764600000000,
+  AuditTrail1764700000000,
+  Identity1764800000000,
+  Approvals1764900000000,
 ];

@@ -1,11 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { dirname, join } from 'node:path';
 import { AppModule } from './app.module';
 import { APP_INFO } from './common/app-info';
 import { ProblemFilter } from './common/errors/problem.filter';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -26,9 +28,15 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 // is reported once, by main.ts, not also as a stack trace from the injector.
 export const APP_OPTIONS = { logger: false, bodyParser: false, abortOnError: false } as const;
 
+/** Swagger UI; the only pages with a relaxed content security policy (inline styles). */
+const API_DOCS_PATH = 'api/docs';
+
 /** Everything that sits around the modules: logger, parsers, pipes, filters, assets, docs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
+  // First of all middleware, so that every answer carries the headers: pages, API, assets, docs
+  // and the errors any later middleware (body parser) or route produces.
+  app.use(securityHeaders(API_DOCS_PATH));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', {
@@ -36,6 +44,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     type: ['application/json', 'application/*+json'],
   });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.use(cookieParser());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.useStaticAssets(join(__dirname, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
@@ -43,7 +52,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     prefix: '/assets/vendor/htmx/',
     maxAge: '1d',
   });
-  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+  SwaggerModule.setup(API_DOCS_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
   });
 }
@@ -55,6 +64,12 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
       'JSON API of the trust-fund contribution tracker. Errors are RFC 9457 application/problem+json.',
     )
     .setVersion(APP_INFO.version)
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A personal access token (tft_…)',
+    })
+    .addCookieAuth('tf_session')
     .build();
   return SwaggerModule.createDocument(app, config);
 }

@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -11,6 +14,7 @@ import { ReferenceModule } from './reference/reference.module';
 import { ConnectionDrainer } from './common/connection-drainer';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { loggingModule } from './common/logging';
+import { RateLimitModule } from './common/rate-limit.module';
 import { WebModule } from './web/web.module';
 
 @Module({})
@@ -23,6 +27,10 @@ export class AppModule {
         ConfigModule.forRoot(config),
         loggingModule(config),
         DatabaseModule,
+        // Before AuthModule: global guards run in import order, and the rate limit must also
+        // count requests that authentication refuses (see rate-limit.module.ts).
+        RateLimitModule,
+        AuthModule,
         HealthModule,
         IdempotencyModule,
         InfoModule,
@@ -30,6 +38,8 @@ export class AppModule {
         ReferenceModule,
         FundsModule,
         LedgerModule,
+        ApprovalsModule,
+        AuditModule,
         WebModule,
       ],
       providers: [ConnectionDrainer],

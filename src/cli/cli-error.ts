@@ -1,3 +1,4 @@
+import { AppError } from '../common/errors/app-error';
 import { ConfigurationError } from '../config/environment';
 import { EmbeddedDatabaseInUseError } from '../database/embedded-postgres';
 
@@ -10,6 +11,8 @@ export function describeCliError(error: unknown): string {
   if (error instanceof ConfigurationError || error instanceof EmbeddedDatabaseInUseError) {
     return error.message;
   }
+  // Errors the application raises on purpose (a weak password, a missing rate…) read as they are.
+  if (error instanceof AppError) return error.detail;
   if (error instanceof Error) return `Command failed: ${error.stack ?? error.message}`;
   return `Command failed: ${String(error)}`;
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CliConfigService } from './cli-config.service';
+import { AuditVerifyCommand } from './commands/audit-verify.command';
+import { CreateAdminCommand } from './commands/create-admin.command';
 import { ConfigCheckCommand } from './commands/config-check.command';
 import { MigrateCheckCommand } from './commands/migrate-check.command';
 import { MigrateCommand } from './commands/migrate.command';
@@ -12,7 +14,13 @@ import { MigrateCommand } from './commands/migrate.command';
  * does so in run(), through CliConfigService and withDatabase(), so `--help` and `config:check`
  * work without a database and a database command always closes what it opened.
  */
-export const CLI_COMMANDS = [MigrateCommand, MigrateCheckCommand, ConfigCheckCommand];
+export const CLI_COMMANDS = [
+  MigrateCommand,
+  MigrateCheckCommand,
+  ConfigCheckCommand,
+  AuditVerifyCommand,
+  CreateAdminCommand,
+];
 
 @Module({
   providers: [CliConfigService, ...CLI_COMMANDS],

@@ -25,6 +25,9 @@ export function describeConfig(config: AppConfig): Record<EnvironmentVariableNam
     SESSION_SECRET:
       config.session.secretSource === 'environment' ? '[set]' : '[generated in DATA_DIR]',
     SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
+    API_RATE_LIMIT_PER_MINUTE: String(config.http.rateLimitPerMinute),
+    ADMIN_USERNAME: config.firstAdmin?.username ?? '(not set)',
+    ADMIN_PASSWORD: config.firstAdmin === undefined ? '(not set)' : '[set]',
   };
 }
 

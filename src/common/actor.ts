@@ -16,19 +16,18 @@ export interface Actor {
 /** Set on the request by the authentication middleware once the caller is known. */
 export interface AuthenticatedRequest extends Request {
   actor?: Actor;
+  /** The session's CSRF token, for forms rendered to a signed-in user. */
+  csrfToken?: string;
 }
 
-const ACTOR_HEADER = 'x-actor';
-const ACCEPTABLE_ACTOR = /^[A-Za-z0-9._@-]{1,100}$/;
-
 /**
- * The actor of the current request: the signed-in user. Until authentication is in place, the
- * `X-Actor` header as the caller states it, or `anonymous`: attributable, not authenticated.
+ * The signed-in user of the current request, as the AccessGuard established it. Only used on
+ * routes that require a role, where the guard has already refused anonymous callers.
  */
 export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  if (request.actor !== undefined) return request.actor;
-  const header = request.headers[ACTOR_HEADER];
-  const id = typeof header === 'string' && ACCEPTABLE_ACTOR.test(header) ? header : 'anonymous';
-  return { id, roles: [], donorIds: [] } satisfies Actor;
+  if (request.actor === undefined) {
+    throw new Error('CurrentActor used on a route that does not require a signed-in user');
+  }
+  return request.actor;
 });

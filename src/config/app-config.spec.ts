@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     expect(config.database.dataDir).toBe(join(process.cwd(), 'data'));
     expect(config.http.port).toBe(3000);
     expect(config.log.level).toBe('info');
+    expect(config.http.rateLimitPerMinute).toBe(600);
   });
 
   it('reads every documented variable', () => {
@@ -37,10 +38,11 @@ describe('loadConfig', () => {
       SESSION_SECRET: 's'.repeat(40),
       BODY_LIMIT: '256kb',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      API_RATE_LIMIT_PER_MINUTE: '120',
     });
     expect(config).toMatchObject({
       env: 'production',
-      http: { host: '0.0.0.0', port: 8080, bodyLimit: '256kb' },
+      http: { host: '0.0.0.0', port: 8080, bodyLimit: '256kb', rateLimitPerMinute: 120 },
       database: {
         url: 'postgres://app:pw@db.internal:5432/trustfund',
         dataDir: '/var/lib/tf',
@@ -62,11 +64,26 @@ describe('loadConfig', () => {
     ['SESSION_SECRET', 'too-short'],
     ['BODY_LIMIT', 'lots'],
     ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+    ['API_RATE_LIMIT_PER_MINUTE', 'lots'],
+    ['API_RATE_LIMIT_PER_MINUTE', '0'],
+    ['API_RATE_LIMIT_PER_MINUTE', '100001'],
     ['NODE_ENV', 'staging'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name} `));
+  });
+
+  it('needs ADMIN_USERNAME and ADMIN_PASSWORD together', () => {
+    expect(problemsOf({ ADMIN_USERNAME: 'first.admin' })).toEqual([
+      'ADMIN_PASSWORD is required when the other ADMIN_ variable is set',
+    ]);
+    expect(problemsOf({ ADMIN_PASSWORD: 'Some-Long-Password-1' })).toEqual([
+      'ADMIN_USERNAME is required when the other ADMIN_ variable is set',
+    ]);
+    expect(
+      problemsOf({ ADMIN_USERNAME: 'First Admin', ADMIN_PASSWORD: 'Some-Long-Password-1' })[0],
+    ).toMatch(/^ADMIN_USERNAME /);
   });
 
   it('requires SESSION_SECRET in production', () => {

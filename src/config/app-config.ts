@@ -6,7 +6,13 @@ import { LogLevel, validateEnvironment } from './environment';
 /** The validated, typed configuration, grouped by concern. Built once at boot. */
 export interface AppConfig {
   readonly env: 'development' | 'production' | 'test';
-  readonly http: { readonly host: string; readonly port: number; readonly bodyLimit: string };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimit: string;
+    /** Requests one client address may make to /api/v1 per minute, per instance. */
+    readonly rateLimitPerMinute: number;
+  };
   readonly database: {
     /** Absent: the application runs on the embedded PostgreSQL in `dataDir`. */
     readonly url?: string;
@@ -16,6 +22,8 @@ export interface AppConfig {
   readonly log: { readonly level: LogLevel };
   readonly session: { readonly secret: string; readonly secretSource: 'environment' | 'data-dir' };
   readonly shutdownTimeoutMs: number;
+  /** The first admin, created on first start when no active admin exists. */
+  readonly firstAdmin?: { readonly username: string; readonly password: string };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -30,6 +38,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: vars.HOST ?? '127.0.0.1',
       port: vars.PORT ?? 3000,
       bodyLimit: vars.BODY_LIMIT ?? '1mb',
+      rateLimitPerMinute: vars.API_RATE_LIMIT_PER_MINUTE ?? 600,
     },
     database: { url: vars.DATABASE_URL, dataDir, poolSize: vars.DB_POOL_SIZE ?? 10 },
     log: { level: vars.LOG_LEVEL ?? 'info' },
@@ -38,6 +47,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { secret: vars.SESSION_SECRET, secretSource: 'environment' }
         : { secret: localSessionSecret(dataDir), secretSource: 'data-dir' },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10000,
+    firstAdmin:
+      vars.ADMIN_USERNAME !== undefined && vars.ADMIN_PASSWORD !== undefined
+        ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD }
+        : undefined,
   };
 }
 

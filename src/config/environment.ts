@@ -93,6 +93,25 @@ export class EnvironmentVariables {
   @Max(120000, { message: 'must be between 100 and 120000' })
   @IsInt({ message: 'must be an integer number of milliseconds' })
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(1, { message: 'must be between 1 and 100000' })
+  @Max(100000, { message: 'must be between 1 and 100000' })
+  @IsInt({ message: 'must be an integer number of requests' })
+  API_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-z0-9][a-z0-9._@-]{2,99}$/, {
+    message: 'must be 3 to 100 lower-case letters, digits, dots, hyphens, @ or _',
+  })
+  ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  ADMIN_PASSWORD?: string;
 }
 
 export class ConfigurationError extends Error {
@@ -121,6 +140,15 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
       }),
     );
   }
+  if ((parsed.ADMIN_USERNAME === undefined) !== (parsed.ADMIN_PASSWORD === undefined)) {
+    const missing = parsed.ADMIN_USERNAME === undefined ? 'ADMIN_USERNAME' : 'ADMIN_PASSWORD';
+    errors.push(
+      Object.assign(new ValidationError(), {
+        property: missing,
+        constraints: { required: 'is required when the other ADMIN_ variable is set' },
+      }),
+    );
+  }
   if (errors.length > 0) throw new ConfigurationError(messages(errors));
   return parsed;
 }
@@ -136,4 +164,7 @@ export const ENVIRONMENT_VARIABLES = [
   'SESSION_SECRET',
   'BODY_LIMIT',
   'SHUTDOWN_TIMEOUT_MS',
+  'API_RATE_LIMIT_PER_MINUTE',
+  'ADMIN_USERNAME',
+  'ADMIN_PASSWORD',
 ] as const;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { driverError } from '../database/sql-state';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -20,6 +21,7 @@ export class FundsService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly repository: FundsRepository,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates a fund with its chart of accounts and earmarks (always UNEARMARKED), at once. */
@@ -47,7 +49,14 @@ export class FundsService {
             }),
           );
         }
-        return toFundResponse(fund, rows);
+        const created = toFundResponse(fund, rows);
+        await this.audit.record(manager, actor, {
+          action: 'fund.create',
+          entityType: 'fund',
+          entityId: created.code,
+          after: created,
+        });
+        return created;
       });
     } catch (error) {
       if (driverError(error)?.constraint === 'fund_code_key')
@@ -70,7 +79,14 @@ export class FundsService {
           name: request.name,
           createdBy: actor.id,
         });
-        return toEarmarkResponse(row);
+        const created = toEarmarkResponse(row);
+        await this.audit.record(manager, actor, {
+          action: 'fund.earmark.add',
+          entityType: 'earmark',
+          entityId: `${fund.code}/${created.code}`,
+          after: { fund: fund.code, ...created },
+        });
+        return created;
       });
     } catch (error) {
       if (driverError(error)?.constraint === 'earmark_fund_code_key') {

@@ -1,3 +1,4 @@
+import { Public } from '../auth/access.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { API_V1 } from '../common/api';
@@ -6,6 +7,7 @@ import { InfoService } from './info.service';
 
 @ApiTags('system')
 @Controller(`${API_V1}/info`)
+@Public()
 export class InfoController {
   constructor(private readonly infoService: InfoService) {}
 

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ApprovalMaker } from '../approvals/approval-handler.registry';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { ApprovalResponse } from '../approvals/dto/approval.dto';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { FieldError } from '../common/errors/problem';
 import { IdempotencyRequest } from '../common/idempotency/idempotency-key.decorator';
@@ -26,14 +30,29 @@ import {
   InvalidEntryError,
 } from './ledger.errors';
 import { imbalances, LedgerService, referenceErrors } from './ledger.service';
-import { PostingLine } from './ledger.types';
+import { PostingLine, PostingRequest } from './ledger.types';
 import { EntryRow, JournalRepository, LineRow } from './journal.repository';
 
 export const MANUAL_ADJUSTMENT = 'manual-adjustment';
 export const REVERSAL = 'reversal';
+/** The approval kind of manual adjustments. */
+export const JOURNAL_ADJUSTMENT = 'journal.adjustment';
+
+/** What an adjustment's approval request stores: the fund and the entry as the maker sent it. */
+export interface AdjustmentPayload {
+  fund: string;
+  entry: CreateAdjustmentRequest;
+}
+
+/** An adjustment checked against the data as it is now, ready to post. */
+export interface PreparedAdjustment {
+  fund: FundRow;
+  accounts: AccountRow[];
+  posting: PostingRequest;
+}
 
 @Injectable()
-export class JournalService {
+export class JournalService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyService,
@@ -41,35 +60,115 @@ export class JournalService {
     private readonly ledger: LedgerService,
     private readonly rates: RatesService,
     private readonly journal: JournalRepository,
+    private readonly audit: AuditService,
+    private readonly approvals: ApprovalsService,
   ) {}
 
-  /** A correction by the finance office: any balanced entry on the fund's accounts. */
-  postAdjustment(
+  onModuleInit(): void {
+    this.approvals.register<AdjustmentPayload, JournalEntryResponse>({
+      kind: JOURNAL_ADJUSTMENT,
+      execute: (manager, payload, context) =>
+        this.postAdjustmentNow(manager, context.checker, payload.fund, payload.entry, {
+          id: context.approvalId,
+          maker: context.maker,
+        }),
+    });
+  }
+
+  /**
+   * A correction by the finance office: any balanced entry on the fund's accounts. It is checked
+   * in full at once, so that a mistake is answered now, but posted only when another person
+   * approves it: the answer is the pending approval request (202).
+   */
+  requestAdjustment(
     actor: Actor,
     fundCode: string,
     request: CreateAdjustmentRequest,
     idempotency: IdempotencyRequest | undefined,
-  ): Promise<IdempotentResult<JournalEntryResponse>> {
-    return this.idempotency.run(actor, idempotency, 201, async (manager) => {
-      const fund = await this.funds.requireFund(manager, fundCode);
-      const earmarks = new Map(
-        (await this.funds.earmarks(manager, fund.id)).map((earmark) => [earmark.code, earmark.id]),
-      );
-      const accounts = await this.funds.accounts(manager, fund.id);
-      const lines = await this.adjustmentLines(fund, accounts, request, earmarks, (money) =>
-        this.rates.convert(money, fund.functional_currency, request.date, manager),
-      );
-      const posted = await this.ledger.post(manager, actor, fund, accounts, {
-        fundId: fund.id,
-        date: request.date,
-        description: request.description,
-        sourceType: MANUAL_ADJUSTMENT,
-        // Retries are caught by the Idempotency-Key layer; each adjustment is its own event.
-        idempotencyKey: randomUUID(),
-        lines,
+  ): Promise<IdempotentResult<ApprovalResponse>> {
+    return this.idempotency.run(actor, idempotency, 202, async (manager) => {
+      const prepared = await this.prepareAdjustment(manager, fundCode, request);
+      return this.approvals.request<AdjustmentPayload>(manager, actor, {
+        kind: JOURNAL_ADJUSTMENT,
+        summary: adjustmentSummary(prepared),
+        payload: { fund: prepared.fund.code, entry: request },
+        fundId: prepared.fund.id,
       });
-      return this.read(manager, posted.id);
     });
+  }
+
+  /**
+   * Everything posting the adjustment would refuse (amounts, accounts, dimensions, balance, UN
+   * rates, open period), checked on the data as it is now, without writing anything.
+   */
+  async prepareAdjustment(
+    manager: EntityManager,
+    fundCode: string,
+    request: CreateAdjustmentRequest,
+  ): Promise<PreparedAdjustment> {
+    const fund = await this.funds.requireFund(manager, fundCode);
+    const earmarks = new Map(
+      (await this.funds.earmarks(manager, fund.id)).map((earmark) => [earmark.code, earmark.id]),
+    );
+    const accounts = await this.funds.accounts(manager, fund.id);
+    const lines = await this.adjustmentLines(fund, accounts, request, earmarks, (money) =>
+      this.rates.convert(money, fund.functional_currency, request.date, manager),
+    );
+    const posting: PostingRequest = {
+      fundId: fund.id,
+      date: request.date,
+      description: request.description,
+      sourceType: MANUAL_ADJUSTMENT,
+      // Retries are caught by the Idempotency-Key layer; each adjustment is its own event.
+      idempotencyKey: randomUUID(),
+      lines,
+    };
+    await this.ledger.check(manager, fund, accounts, posting);
+    return { fund, accounts, posting };
+  }
+
+  /**
+   * Checks the adjustment again on current data (rates and periods may have changed since it was
+   * requested) and posts it, in the caller's transaction. The API reaches this only through an
+   * approval: `actor` is then the approver, audited as the one who made it happen, while the
+   * entry is created by the maker and its source names the approval request (where the approver
+   * is recorded); the approval's id keys the entry, so one approval posts at most one entry.
+   * Without an approval (tests of the ledger itself), `actor` is the author.
+   */
+  async postAdjustmentNow(
+    manager: EntityManager,
+    actor: Actor,
+    fundCode: string,
+    request: CreateAdjustmentRequest,
+    approval?: { id: string; maker: ApprovalMaker },
+  ): Promise<JournalEntryResponse> {
+    const prepared = await this.prepareAdjustment(manager, fundCode, request);
+    return this.postPrepared(manager, actor, prepared, approval);
+  }
+
+  private async postPrepared(
+    manager: EntityManager,
+    actor: Actor,
+    { fund, accounts, posting }: PreparedAdjustment,
+    approval: { id: string; maker: ApprovalMaker } | undefined,
+  ): Promise<JournalEntryResponse> {
+    const posted = await this.ledger.post(
+      manager,
+      approval?.maker ?? actor,
+      fund,
+      accounts,
+      approval === undefined
+        ? posting
+        : { ...posting, sourceRef: approval.id, idempotencyKey: `approval:${approval.id}` },
+    );
+    const entry = await this.read(manager, posted.id);
+    await this.audit.record(manager, actor, {
+      action: 'journal.adjustment.post',
+      entityType: 'journal_entry',
+      entityId: entry.id,
+      after: entry,
+    });
+    return entry;
   }
 
   /** Cancels an entry by posting its mirror image, linked to it, with a reason. Once only. */
@@ -112,7 +211,14 @@ export class JournalService {
             reason: request.reason,
           },
         );
-        return this.read(manager, posted.id);
+        const entry = await this.read(manager, posted.id);
+        await this.audit.record(manager, actor, {
+          action: 'journal.reversal.post',
+          entityType: 'journal_entry',
+          entityId: entry.id,
+          after: entry,
+        });
+        return entry;
       } catch (error) {
         const constraint = driverError(error)?.constraint;
         if (
@@ -256,6 +362,21 @@ function parseLine(
     });
     return undefined;
   }
+}
+
+/** One line for the approver's inbox: fund, date, description, and the debits per currency. */
+function adjustmentSummary({ fund, posting }: PreparedAdjustment): string {
+  const debits = new Map<string, Money>();
+  for (const line of posting.lines) {
+    if (!line.amount.isPositive()) continue;
+    const currency = line.amount.currency;
+    debits.set(currency, (debits.get(currency) ?? Money.zero(currency)).add(line.amount));
+  }
+  const totals = [...debits.values()].map((total) => total.toString()).join(', ');
+  return (
+    `Adjustment of ${fund.code} dated ${posting.date}: ${posting.description} ` +
+    `(${posting.lines.length} lines, debits ${totals})`
+  );
 }
 
 export function assignRoundingDifference(

@@ -1,5 +1,15 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { STAFF } from '../auth/roles';
+import { Access } from '../auth/access.decorator';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApprovalResponse } from '../approvals/dto/approval.dto';
 import { Actor, CurrentActor } from '../common/actor';
 import { API_V1 } from '../common/api';
 import {
@@ -39,18 +49,26 @@ export class LedgerController {
     private readonly periods: PeriodsService,
   ) {}
 
+  @Access('finance_officer')
   @Post('funds/:fund/journal-entries')
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiCreatedResponse({ type: JournalEntryResponse, description: 'A manual adjustment entry' })
-  postAdjustment(
+  @ApiOperation({
+    summary: 'Request a manual adjustment entry',
+    description:
+      'Checked in full at once (422 if it cannot be posted), then posted when an approver ' +
+      'approves the request (POST /api/v1/approvals/{id}/approve); the approval’s result is the entry.',
+  })
+  @ApiAcceptedResponse({ type: ApprovalResponse, description: 'The pending approval request' })
+  requestAdjustment(
     @CurrentActor() actor: Actor,
     @Param('fund') fund: string,
     @Body() request: CreateAdjustmentRequest,
     @IdempotencyKey() idempotency: IdempotencyRequest | undefined,
-  ): Promise<IdempotentResult<JournalEntryResponse>> {
-    return this.journal.postAdjustment(actor, fund, request, idempotency);
+  ): Promise<IdempotentResult<ApprovalResponse>> {
+    return this.journal.requestAdjustment(actor, fund, request, idempotency);
   }
 
+  @Access(...STAFF)
   @Get('funds/:fund/journal-entries')
   @ApiOkResponse({ type: [JournalEntryResponse] })
   listEntries(
@@ -60,12 +78,14 @@ export class LedgerController {
     return this.journal.list(fund, query);
   }
 
+  @Access(...STAFF)
   @Get('journal-entries/:id')
   @ApiOkResponse({ type: JournalEntryResponse })
   getEntry(@Param('id') id: string): Promise<JournalEntryResponse> {
     return this.journal.get(id);
   }
 
+  @Access('finance_officer')
   @Post('journal-entries/:id/reversal')
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ type: JournalEntryResponse, description: 'The reversal entry' })
@@ -78,6 +98,7 @@ export class LedgerController {
     return this.journal.reverse(actor, id, request, idempotency);
   }
 
+  @Access(...STAFF)
   @Get('funds/:fund/accounts/:account/balance')
   @ApiOkResponse({ type: AccountBalanceResponse })
   accountBalance(
@@ -88,6 +109,7 @@ export class LedgerController {
     return this.balances.accountBalance(fund, account, query);
   }
 
+  @Access(...STAFF)
   @Get('funds/:fund/trial-balance')
   @ApiOkResponse({ type: TrialBalanceResponse })
   trialBalance(
@@ -97,12 +119,14 @@ export class LedgerController {
     return this.balances.trialBalance(fund, query.asOf);
   }
 
+  @Access(...STAFF)
   @Get('funds/:fund/periods')
   @ApiOkResponse({ type: [PeriodResponse] })
   listPeriods(@Param('fund') fund: string): Promise<PeriodResponse[]> {
     return this.periods.list(fund);
   }
 
+  @Access('finance_officer')
   @Post('funds/:fund/periods/:period/close')
   @ApiCreatedResponse({ type: PeriodResponse })
   closePeriod(
@@ -114,14 +138,20 @@ export class LedgerController {
     return this.periods.close(actor, fund, period, request);
   }
 
+  @Access('finance_officer')
   @Post('funds/:fund/periods/:period/reopen')
-  @ApiCreatedResponse({ type: PeriodResponse })
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Request the reopening of a closed period',
+    description: 'The period reopens when an approver approves the request.',
+  })
+  @ApiAcceptedResponse({ type: ApprovalResponse, description: 'The pending approval request' })
   reopenPeriod(
     @CurrentActor() actor: Actor,
     @Param('fund') fund: string,
     @Param('period') period: string,
     @Body() request: ReopenPeriodRequest,
-  ): Promise<PeriodResponse> {
-    return this.periods.reopen(actor, fund, period, request);
+  ): Promise<ApprovalResponse> {
+    return this.periods.requestReopen(actor, fund, period, request);
   }
 }

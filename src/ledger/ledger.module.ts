@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { FundsModule } from '../funds/funds.module';
 import { RatesModule } from '../rates/rates.module';
 import { BalancesRepository } from './balances.repository';
@@ -11,7 +12,7 @@ import { PeriodsRepository } from './periods.repository';
 import { PeriodsService } from './periods.service';
 
 @Module({
-  imports: [FundsModule, RatesModule],
+  imports: [FundsModule, RatesModule, ApprovalsModule],
   controllers: [LedgerController],
   providers: [
     LedgerService,

@@ -9,6 +9,7 @@ import { Money } from '../money/money';
 import { EntryUnbalancedError, InvalidEntryError, PeriodClosedError } from './ledger.errors';
 import { PostingLine, PostingRequest } from './ledger.types';
 import { JournalRepository, NewLine } from './journal.repository';
+import { PeriodsRepository } from './periods.repository';
 
 export interface PostedEntry {
   id: string;
@@ -23,18 +24,39 @@ export interface PostedEntry {
  */
 @Injectable()
 export class LedgerService {
-  constructor(private readonly journal: JournalRepository) {}
+  constructor(
+    private readonly journal: JournalRepository,
+    private readonly periods: PeriodsRepository,
+  ) {}
 
+  /**
+   * Everything `post` would refuse, said without writing anything: for an entry that will be
+   * posted later (once approved). The period is read, not locked: `post` checks it again.
+   */
+  async check(
+    manager: EntityManager,
+    fund: FundRow,
+    accounts: readonly AccountRow[],
+    request: PostingRequest,
+  ): Promise<void> {
+    this.validate(fund, accounts, request);
+    const period = request.date.slice(0, 7);
+    if ((await this.periods.status(manager, fund.id, period)) === 'closed') {
+      throw new PeriodClosedError(fund.code, period);
+    }
+  }
+
+  /** `author` is recorded as the entry's creator (for an approved entry: its maker). */
   async post(
     manager: EntityManager,
-    actor: Actor,
+    author: Pick<Actor, 'id'>,
     fund: FundRow,
     accounts: readonly AccountRow[],
     request: PostingRequest,
   ): Promise<PostedEntry> {
     const lines = this.validate(fund, accounts, request);
     const period = request.date.slice(0, 7);
-    const status = await this.journal.lockPeriodForPosting(manager, fund.id, period, actor.id);
+    const status = await this.journal.lockPeriodForPosting(manager, fund.id, period, author.id);
     if (status === 'closed') throw new PeriodClosedError(fund.code, period);
     const year = Number(request.date.slice(0, 4));
     const sequence = await this.journal.nextSequence(manager, fund.id, year);
@@ -53,7 +75,7 @@ export class LedgerService {
         lineCount: lines.length,
         reversesEntryId: request.reversesEntryId,
         reason: request.reason,
-        createdBy: actor.id,
+        createdBy: author.id,
       });
       await this.journal.insertLines(manager, id, fund.id, request.date, lines);
       return { id, number };

@@ -39,6 +39,15 @@ export class PeriodsRepository {
     return rows.length === 1;
   }
 
+  /** A period without a row has never been closed: it is open. */
+  async status(manager: EntityManager, fundId: string, period: string): Promise<'open' | 'closed'> {
+    const rows = await manager.query<{ status: 'open' | 'closed' }[]>(
+      `SELECT status FROM accounting_period WHERE fund_id = $1 AND period = $2`,
+      [fundId, period],
+    );
+    return rows[0]?.status ?? 'open';
+  }
+
   async recordEvent(
     manager: EntityManager,
     event: {

@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApprovalContext } from '../approvals/approval-handler.registry';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { ApprovalResponse } from '../approvals/dto/approval.dto';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { TransactionRunner } from '../database/transaction-runner';
+import { FundRow } from '../funds/funds.repository';
 import { FundsService } from '../funds/funds.service';
 import { ClosePeriodRequest, PeriodResponse, ReopenPeriodRequest } from './dto/period.dto';
 import { InvalidEntryError, PeriodStateError } from './ledger.errors';
@@ -9,18 +14,37 @@ import { PeriodsRepository } from './periods.repository';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+/** The approval kind of reopening a closed period. */
+export const PERIOD_REOPEN = 'period.reopen';
+
+/** What a reopening's approval request stores. */
+export interface ReopenPayload {
+  fund: string;
+  period: string;
+  reason: string;
+}
+
 /**
  * Accounting periods are calendar months. Closing one stops all posting into it; reopening is a
- * recorded act with a reason (accounting_period_event), which the audit trail will show.
+ * recorded act with a reason (accounting_period_event), which needs a second person's approval.
  */
 @Injectable()
-export class PeriodsService {
+export class PeriodsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly funds: FundsService,
     private readonly periods: PeriodsRepository,
+    private readonly audit: AuditService,
+    private readonly approvals: ApprovalsService,
   ) {}
+
+  onModuleInit(): void {
+    this.approvals.register<ReopenPayload, PeriodResponse>({
+      kind: PERIOD_REOPEN,
+      execute: (manager, payload, context) => this.reopenApproved(manager, payload, context),
+    });
+  }
 
   close(
     actor: Actor,
@@ -28,16 +52,37 @@ export class PeriodsService {
     period: string,
     request: ClosePeriodRequest,
   ): Promise<PeriodResponse> {
-    return this.change(actor, fundCode, period, 'close', request.reason);
+    assertPeriod(period);
+    return this.transactions.run(async (manager) => {
+      const fund = await this.funds.requireFund(manager, fundCode);
+      return this.change(manager, actor, actor, fund, period, 'close', request.reason);
+    });
   }
 
-  reopen(
+  /**
+   * Asks for a closed period to be reopened: checks now that it is closed, and stores the request
+   * for an approver (202). At most one reopening of a period waits at a time.
+   */
+  requestReopen(
     actor: Actor,
     fundCode: string,
     period: string,
     request: ReopenPeriodRequest,
-  ): Promise<PeriodResponse> {
-    return this.change(actor, fundCode, period, 'reopen', request.reason);
+  ): Promise<ApprovalResponse> {
+    assertPeriod(period);
+    return this.transactions.run(async (manager) => {
+      const fund = await this.funds.requireFund(manager, fundCode);
+      if ((await this.periods.status(manager, fund.id, period)) !== 'closed') {
+        throw new PeriodStateError(fund.code, period, 'open');
+      }
+      return this.approvals.request<ReopenPayload>(manager, actor, {
+        kind: PERIOD_REOPEN,
+        summary: `Reopen period ${period} of ${fund.code}: ${request.reason}`,
+        payload: { fund: fund.code, period, reason: request.reason },
+        fundId: fund.id,
+        subject: `${fund.code}/${period}`,
+      });
+    });
   }
 
   async list(fundCode: string): Promise<PeriodResponse[]> {
@@ -52,39 +97,64 @@ export class PeriodsService {
     }));
   }
 
-  private change(
+  /**
+   * Executes an approved reopening. The period's row and event name the maker, who asked for it
+   * and gave the reason; the reason records the approver and the approval request, and the audit
+   * record names the approver, whose approval made it happen.
+   */
+  private async reopenApproved(
+    manager: EntityManager,
+    payload: ReopenPayload,
+    { approvalId, maker, checker }: ApprovalContext,
+  ): Promise<PeriodResponse> {
+    const fund = await this.funds.requireFund(manager, payload.fund);
+    const reason = `${payload.reason} (approved by ${checker.id}, approval ${approvalId})`;
+    return this.change(manager, maker, checker, fund, payload.period, 'reopen', reason);
+  }
+
+  /** `author` is recorded on the period and its event; `actor` in the audit trail. */
+  private async change(
+    manager: EntityManager,
+    author: Pick<Actor, 'id'>,
     actor: Actor,
-    fundCode: string,
+    fund: FundRow,
     period: string,
     action: 'close' | 'reopen',
     reason: string | undefined,
   ): Promise<PeriodResponse> {
-    if (!PERIOD.test(period)) {
-      throw new InvalidEntryError([
-        { field: 'period', rule: 'format', reason: 'must be a month YYYY-MM' },
-      ]);
-    }
     const [from, to] =
       action === 'close' ? (['open', 'closed'] as const) : (['closed', 'open'] as const);
-    return this.transactions.run(async (manager) => {
-      const fund = await this.funds.requireFund(manager, fundCode);
-      if (!(await this.periods.transition(manager, fund.id, period, from, to, actor.id))) {
-        throw new PeriodStateError(fund.code, period, to);
-      }
-      await this.periods.recordEvent(manager, {
-        fundId: fund.id,
-        period,
-        action,
-        reason,
-        actor: actor.id,
-      });
-      return {
-        fund: fund.code,
-        period,
-        status: to,
-        changedBy: actor.id,
-        changedAt: new Date().toISOString(),
-      };
+    if (!(await this.periods.transition(manager, fund.id, period, from, to, author.id))) {
+      throw new PeriodStateError(fund.code, period, to);
+    }
+    await this.periods.recordEvent(manager, {
+      fundId: fund.id,
+      period,
+      action,
+      reason,
+      actor: author.id,
     });
+    await this.audit.record(manager, actor, {
+      action: `period.${action}`,
+      entityType: 'accounting_period',
+      entityId: `${fund.code}/${period}`,
+      before: { fund: fund.code, period, status: from },
+      after: { fund: fund.code, period, status: to, reason: reason ?? null },
+    });
+    return {
+      fund: fund.code,
+      period,
+      status: to,
+      changedBy: author.id,
+      changedAt: new Date().toISOString(),
+    };
+  }
+}
+
+function assertPeriod(period: string): void {
+  if (!PERIOD.test(period)) {
+    throw new InvalidEntryError([
+      { field: 'period', rule: 'format', reason: 'must be a month YYYY-MM' },
+    ]);
   }
 }

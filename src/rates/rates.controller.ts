@@ -1,3 +1,5 @@
+import { STAFF } from '../auth/roles';
+import { Access } from '../auth/access.decorator';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '../common/actor';
@@ -21,6 +23,7 @@ import { RatesService } from './rates.service';
 export class RatesController {
   constructor(private readonly rates: RatesService) {}
 
+  @Access('finance_officer', 'admin')
   @Post()
   @ApiOperation({
     summary: 'Enter a UN operational rate, or correct one (a new version; reason required)',
@@ -33,6 +36,7 @@ export class RatesController {
     return this.rates.enter(actor, request);
   }
 
+  @Access('finance_officer', 'admin')
   @Post('import')
   @HttpCode(200)
   @ApiOperation({
@@ -48,6 +52,7 @@ export class RatesController {
     return this.rates.importCsv(actor, request);
   }
 
+  @Access(...STAFF)
   @Get()
   @ApiOperation({ summary: 'Every version of the rates entered, corrections included' })
   @ApiOkResponse({ type: [ExchangeRateResponse] })
@@ -55,6 +60,7 @@ export class RatesController {
     return this.rates.list(query);
   }
 
+  @Access(...STAFF)
   @Get('rate')
   @ApiOperation({ summary: 'The rate in force on a date, crossed through USD' })
   @ApiOkResponse({ type: RateResponse })

@@ -1,3 +1,5 @@
+import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -34,7 +36,12 @@ describe(RatesService.name, () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = await new DataSource(dataSourceOptions(db.url, 4)).initialize();
-    rates = new RatesService(new RatesRepository(), new TransactionRunner(dataSource), dataSource);
+    rates = new RatesService(
+      new RatesRepository(),
+      new TransactionRunner(dataSource),
+      dataSource,
+      new AuditService(dataSource, new AuditRepository()),
+    );
     sql = await connect(db.url);
     // January and February rates of EUR and CHF, then a March rate for CHF only.
     await rates.importCsv(officer, {

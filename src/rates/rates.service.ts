@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditChange } from '../audit/audit.types';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { driverError } from '../database/sql-state';
@@ -64,6 +66,7 @@ export class RatesService {
     private readonly repository: RatesRepository,
     private readonly transactions: TransactionRunner,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -142,6 +145,7 @@ export class RatesService {
             enteredBy: actor.id,
           },
         ]);
+        await this.audit.record(manager, actor, rateChange(inserted, current));
         return inserted;
       }),
     );
@@ -188,7 +192,15 @@ export class RatesService {
             enteredBy: actor.id,
           });
         }
-        await this.repository.insert(manager, inserts);
+        const inserted = await this.repository.insert(manager, inserts);
+        // One audit record per rate created or corrected, as if each had been entered by hand.
+        await this.audit.recordMany(
+          manager,
+          actor,
+          inserted.map((row) =>
+            rateChange(row, current.get(`${row.currency} ${row.effectiveFrom}`)),
+          ),
+        );
         const corrected = inserts.filter((insert) => insert.version > 1).length;
         return {
           fileName: request.fileName,
@@ -236,6 +248,16 @@ function toRateRowUsed(row: ExchangeRateRow): RateRowUsed {
     effectiveFrom: row.effectiveFrom,
     unitsPerUsd: row.unitsPerUsd,
     version: row.version,
+  };
+}
+
+function rateChange(row: ExchangeRateRow, previous: ExchangeRateRow | undefined): AuditChange {
+  return {
+    action: previous === undefined ? 'exchange_rate.create' : 'exchange_rate.correct',
+    entityType: 'exchange_rate',
+    entityId: `${row.currency}/${row.effectiveFrom}`,
+    before: previous === undefined ? null : toExchangeRateResponse(previous, false),
+    after: toExchangeRateResponse(row, true),
   };
 }
 

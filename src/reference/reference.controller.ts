@@ -1,3 +1,5 @@
+import { ROLES } from '../auth/roles';
+import { Access } from '../auth/access.decorator';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor } from '../common/actor';
@@ -29,12 +31,14 @@ const CODE = { name: 'code', description: 'ISO 3166-1 alpha-2 or alpha-3 code', 
 export class ReferenceController {
   constructor(private readonly reference: ReferenceService) {}
 
+  @Access(...ROLES)
   @Get()
   @ApiOkResponse({ type: [CountryResponse] })
   async list(@Query() query: CountryListQuery): Promise<CountryResponse[]> {
     return (await this.reference.countries(query)).map(toCountryResponse);
   }
 
+  @Access(...ROLES)
   @Get(':code')
   @ApiParam(CODE)
   @ApiOkResponse({ type: CountryDetailResponse })
@@ -45,6 +49,7 @@ export class ReferenceController {
     return toCountryDetailResponse(await this.reference.countryDetail(code, query.on));
   }
 
+  @Access('admin')
   @Post(':code/statuses')
   @ApiParam(CODE)
   @ApiCreatedResponse({ type: CountryStatusResponse, description: 'The period recorded' })
@@ -56,6 +61,7 @@ export class ReferenceController {
     return toStatusResponse(await this.reference.addStatus(actor, code, request));
   }
 
+  @Access('admin')
   @Post(':code/statuses/:id/supersede')
   @ApiParam(CODE)
   @ApiParam({ name: 'id', description: 'The status record to replace' })
@@ -72,6 +78,7 @@ export class ReferenceController {
     return toStatusResponse(await this.reference.supersedeStatus(actor, code, id, request));
   }
 
+  @Access('admin')
   @Post(':code/regions')
   @ApiParam(CODE)
   @ApiCreatedResponse({ type: CountryRegionResponse, description: 'The region record' })

@@ -1,3 +1,5 @@
+import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import * as countries from 'i18n-iso-countries';
 import { readFileSync } from 'node:fs';
@@ -40,6 +42,7 @@ describe(ReferenceService.name, () => {
       dataSource,
       new TransactionRunner(dataSource),
       new ReferenceRepository(),
+      new AuditService(dataSource, new AuditRepository()),
     );
   });
 

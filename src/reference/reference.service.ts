@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { TransactionRunner } from '../database/transaction-runner';
 import { isCalendarDate, todayUtc } from '../common/calendar-date';
@@ -40,6 +41,7 @@ export class ReferenceService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly repository: ReferenceRepository,
+    private readonly audit: AuditService,
   ) {}
 
   /** True iff a current LDC period of the country covers `date`. */
@@ -135,7 +137,14 @@ export class ReferenceService {
         reason: null,
         recordedBy: actor.id,
       });
-      return this.readStatus(manager, id);
+      const added = await this.readStatus(manager, id);
+      await this.audit.record(manager, actor, {
+        action: 'country.status.add',
+        entityType: 'country',
+        entityId: alpha2,
+        after: added,
+      });
+      return added;
     });
   }
 
@@ -181,7 +190,15 @@ export class ReferenceService {
         reason: correction.reason,
         recordedBy: actor.id,
       });
-      return this.readStatus(manager, id);
+      const replacement = await this.readStatus(manager, id);
+      await this.audit.record(manager, actor, {
+        action: 'country.status.supersede',
+        entityType: 'country',
+        entityId: alpha2,
+        before: toStatus(old),
+        after: replacement,
+      });
+      return replacement;
     });
   }
 
@@ -199,7 +216,14 @@ export class ReferenceService {
         reason: change.reason,
         recordedBy: actor.id,
       });
-      return toRegion(await this.repository.findRegion(manager, id));
+      const assigned = toRegion(await this.repository.findRegion(manager, id));
+      await this.audit.record(manager, actor, {
+        action: 'country.region.change',
+        entityType: 'country',
+        entityId: alpha2,
+        after: assigned,
+      });
+      return assigned;
     });
   }
 

@@ -2,11 +2,20 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { Actor } from '../common/actor';
+import { APP_INFO } from '../common/app-info';
 import { registerHelpers } from './view-helpers';
 
 const VIEWS_DIR = join(__dirname, 'views');
+const APP_NAME = 'Trust-fund contribution tracker';
 
 type Template = Handlebars.TemplateDelegate<Record<string, unknown>>;
+
+/** Who a page is rendered for. */
+export interface Viewer {
+  actor?: Actor;
+  csrfToken?: string;
+}
 
 /**
  * Renders server-side pages. A private Handlebars instance (helpers and partials of other
@@ -40,12 +49,27 @@ export class ViewRenderer implements OnModuleInit {
     );
   }
 
-  /** Renders `page` inside the layout. `context.title` names the page. */
-  render(page: string, context: { title: string } & Record<string, unknown>): string {
+  /**
+   * Renders `page` inside the layout. `context.title` names the page; `viewer` is who looks at
+   * it (the header shows the user and a sign-out form carrying the session's CSRF token).
+   */
+  render(
+    page: string,
+    context: { title: string } & Record<string, unknown>,
+    viewer: Viewer = {},
+  ): string {
     const template = this.pages.get(page);
     if (template === undefined) throw new Error(`no page template "${page}"`);
-    const body = template(context);
-    return this.layout({ ...context, body: new this.handlebars.SafeString(body) });
+    const full = {
+      active: null,
+      appName: APP_NAME,
+      appVersion: APP_INFO.version,
+      ...context,
+      user: viewer.actor ?? null,
+      csrfToken: viewer.csrfToken ?? null,
+    };
+    const body = template(full);
+    return this.layout({ ...full, body: new this.handlebars.SafeString(body) });
   }
 
   /** Renders a partial alone, for htmx to swap into a page. */

@@ -1,5 +1,7 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/access.decorator';
+import { AuthenticatedRequest } from '../common/actor';
 import { WebService } from './web.service';
 
 const HTML = 'text/html; charset=utf-8';
@@ -10,12 +12,14 @@ export class WebController {
   constructor(private readonly web: WebService) {}
 
   @Get()
+  @Public()
   @Header('Content-Type', HTML)
-  home(): Promise<string> {
-    return this.web.homePage();
+  home(@Req() request: AuthenticatedRequest): Promise<string> {
+    return this.web.homePage({ actor: request.actor, csrfToken: request.csrfToken });
   }
 
   @Get('partials/system-status')
+  @Public()
   @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-store')
   systemStatus(): Promise<string> {

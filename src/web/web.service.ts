@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { APP_INFO } from '../common/app-info';
 import { DatabaseConnection } from '../database/database-connection';
-import { ViewRenderer } from './view-renderer';
+import { ViewRenderer, Viewer } from './view-renderer';
 
 @Injectable()
 export class WebService {
@@ -10,14 +9,16 @@ export class WebService {
     private readonly database: DatabaseConnection,
   ) {}
 
-  async homePage(): Promise<string> {
-    return this.views.render('home', {
-      title: 'Home',
-      active: 'home',
-      appName: 'Trust-fund contribution tracker',
-      appVersion: APP_INFO.version,
-      status: await this.systemStatus(),
-    });
+  async homePage(viewer: Viewer): Promise<string> {
+    return this.views.render(
+      'home',
+      {
+        title: 'Home',
+        active: 'home',
+        status: await this.systemStatus(),
+      },
+      viewer,
+    );
   }
 
   async systemStatusPartial(): Promise<string> {

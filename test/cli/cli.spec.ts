@@ -31,16 +31,18 @@ function runCli(
   args: string[],
   env: Record<string, string>,
   timeoutMs = 30000,
+  stdin?: string,
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI_JS, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin?.end(stdin);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   return new Promise((resolve) =>
     child.once('close', (code, signal) => {
@@ -136,6 +138,33 @@ describe('the command-line tool (dist/src/cli.js)', () => {
       DATABASE_URL: db.url,
       DATA_DIR: dataDir,
       SESSION_SECRET: SECRET,
+    });
+
+    it('user:create-admin creates the first admin once, with a hashed password from stdin', async () => {
+      const args = ['user:create-admin', '--username', 'chief.admin', '--password-stdin'];
+      const weak = await runCli(args, env(), 30000, 'password\n');
+      expectExit(weak, 1);
+      expect(weak.stderr.trim()).toBe('password: must be at least 12 characters long');
+
+      const created = await runCli(args, env(), 30000, 'Correct-Horse-Battery-9\n');
+      expectExit(created, 0);
+      expect(created.stdout).toMatch(/^created admin chief\.admin \(/);
+      const client = await connect(db.url);
+      try {
+        const row = await client.query(
+          `SELECT u.password_hash, array_agg(r.role) AS roles FROM app_user u
+             JOIN user_role r ON r.user_id = u.id WHERE u.username = 'chief.admin' GROUP BY u.id`,
+        );
+        expect(row.rows[0].roles).toEqual(['admin']);
+        expect(row.rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+        expect(row.rows[0].password_hash).not.toContain('Correct-Horse');
+      } finally {
+        await client.end();
+      }
+
+      const again = await runCli(args, env(), 30000, 'Another-Strong-Pass-7\n');
+      expectExit(again, 1);
+      expect(again.stderr).toContain('An active admin exists already');
     });
 
     it('migrate finds the migrated test database up to date', async () => {

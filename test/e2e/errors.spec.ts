@@ -1,3 +1,4 @@
+import { Public } from '../../src/auth/access.decorator';
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Type } from 'class-transformer';
@@ -29,6 +30,7 @@ class ProbeDto {
 
 // Routes that fail on purpose, each in a way a real module will one day.
 @Controller('api/v1/probe')
+@Public()
 class ProbeController {
   constructor(
     private readonly dataSource: DataSource,

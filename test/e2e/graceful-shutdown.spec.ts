@@ -1,3 +1,4 @@
+import { Public } from '../../src/auth/access.decorator';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AddressInfo, connect } from 'node:net';
@@ -12,6 +13,7 @@ const handlerEntered = new Promise<void>((resolve) => (entered = resolve));
 const released = new Promise<void>((resolve) => (release = resolve));
 
 @Controller('api/v1/slow')
+@Public()
 class SlowController {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -1,8 +1,9 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Client } from 'pg';
+import { approve, postAdjustment } from '../support/approvals';
 import { newDonorId, receivableAdjustment } from '../support/ledger-fixtures';
-import { createTestApp } from '../support/test-app';
+import { createTestApp, TestUsers } from '../support/test-app';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('ledger through the API', () => {
@@ -14,6 +15,12 @@ describe('ledger through the API', () => {
     db = await createTestDatabase();
     app = await createTestApp(db);
     sql = await connect(db.url);
+    const users = new TestUsers(app);
+    for (const name of ['officer.a', 'officer.b', 'chief']) {
+      auth[name] = await users.auth(name, ['finance_officer']);
+    }
+    auth['admin.a'] = await users.auth('admin.a', ['admin']);
+    auth['approver.a'] = await users.auth('approver.a', ['approver']);
     // UN operational rates: units per USD.
     for (const [currency, units] of [
       ['CHF', '0.8000'],
@@ -32,11 +39,25 @@ describe('ledger through the API', () => {
     await db.drop();
   });
 
-  const http = () => request(app.getHttpServer());
+  const auth: Record<string, { Authorization: string }> = {};
+  const as = (name: string) => {
+    const server = app.getHttpServer();
+    return {
+      get: (url: string) => request(server).get(url).set(auth[name]),
+      post: (url: string) => request(server).post(url).set(auth[name]),
+    };
+  };
+  const http = () => as('officer.a');
   const lineCount = async (): Promise<number> =>
     (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM journal_line')).rows[0].n;
+  const approvalCount = async (): Promise<number> =>
+    (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM approval_request')).rows[0].n;
+  // Adjustments are requested (202, checked at once) and posted when approved: `post` is the
+  // request alone, `posted` both steps, answering with the approval's status and the entry.
   const post = (body: Record<string, unknown>, fund = 'WSIS-TF') =>
-    http().post(`/api/v1/funds/${fund}/journal-entries`).set('X-Actor', 'officer.a').send(body);
+    as('officer.a').post(`/api/v1/funds/${fund}/journal-entries`).send(body);
+  const posted = (body: Record<string, unknown>, fund = 'WSIS-TF') =>
+    postAdjustment(app, body, auth['officer.a'], auth['approver.a'], fund);
 
   describe('funds', () => {
     it('has the WSIS Trust Fund in CHF with its earmarks and chart of accounts', async () => {
@@ -73,9 +94,8 @@ describe('ledger through the API', () => {
     });
 
     it('creates a fund with its chart of accounts and an unearmarked earmark', async () => {
-      const res = await http()
+      const res = await as('admin.a')
         .post('/api/v1/funds')
-        .set('X-Actor', 'admin.a')
         .send({
           code: 'ICT-TF',
           name: 'ICT development fund',
@@ -97,12 +117,12 @@ describe('ledger through the API', () => {
     });
 
     it('refuses a second fund with the same code, and an unknown currency', async () => {
-      const again = await http()
+      const again = await as('admin.a')
         .post('/api/v1/funds')
         .send({ code: 'WSIS-TF', name: 'x', functionalCurrency: 'CHF' });
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('fund-code-taken');
-      const badCurrency = await http()
+      const badCurrency = await as('admin.a')
         .post('/api/v1/funds')
         .send({ code: 'NEW-TF', name: 'x', functionalCurrency: 'XYZ' });
       expect(badCurrency.status).toBe(422);
@@ -119,12 +139,14 @@ describe('ledger through the API', () => {
   describe('manual adjustments', () => {
     it('posts a balanced entry, numbered per fund and year', async () => {
       const donor = newDonorId();
-      const first = await post(receivableAdjustment(donor, '1,250.00', '2026-02-10'));
-      expect(first.status).toBe(201);
+      const first = await posted(receivableAdjustment(donor, '1,250.00', '2026-02-10'));
+      expect(first.requested.status).toBe(202);
+      expect(first.status).toBe(200);
       expect(first.body).toMatchObject({
         fund: 'WSIS-TF',
         date: '2026-02-10',
-        source: { type: 'manual-adjustment' },
+        // Written by its maker; the source names the approval request, which names the approver.
+        source: { type: 'manual-adjustment', ref: first.requested.body.id },
         createdBy: 'officer.a',
       });
       expect(first.body.number).toMatch(/^JE-2026-\d{6}$/);
@@ -144,15 +166,16 @@ describe('ledger through the API', () => {
           functional: { currency: 'CHF', amount: '-1250.00' },
         }),
       ]);
-      const second = await post(receivableAdjustment(donor, '10.00', '2026-02-11'));
+      const second = await posted(receivableAdjustment(donor, '10.00', '2026-02-11'));
       const n1 = Number(first.body.number.slice(-6));
       expect(second.body.number).toBe(`JE-2026-${String(n1 + 1).padStart(6, '0')}`);
-      const otherYear = await post(receivableAdjustment(donor, '10.00', '2025-12-31'));
+      const otherYear = await posted(receivableAdjustment(donor, '10.00', '2025-12-31'));
       expect(otherYear.body.number).toBe('JE-2025-000001');
     });
 
-    it('refuses an entry that does not balance, and writes nothing', async () => {
+    it('refuses an entry that does not balance when it is requested, and writes nothing', async () => {
       const before = await lineCount();
+      const requests = await approvalCount();
       const body = receivableAdjustment(newDonorId(), '100.00');
       (body.lines as Array<Record<string, string>>)[1].credit = '99.99';
       const res = await post(body);
@@ -160,6 +183,7 @@ describe('ledger through the API', () => {
       expect(res.body.code).toBe('entry-unbalanced');
       expect(res.body.detail).toContain('CHF: debits minus credits is 0.01');
       expect(await lineCount()).toBe(before);
+      expect(await approvalCount()).toBe(requests);
     });
 
     it('says which line is wrong: missing dimension, unknown account, bad amount', async () => {
@@ -200,7 +224,7 @@ describe('ledger through the API', () => {
 
     it('converts foreign-currency lines at the UN rate of the date; rounding goes to the largest line', async () => {
       // EUR -> CHF = 0.80 / 0.90: 10.00 EUR = 8.888… CHF -> 8.89; 5.00 EUR = 4.444… -> 4.44 twice.
-      const res = await post({
+      const res = await posted({
         date: '2026-04-30',
         description: 'EUR reclassification',
         lines: [
@@ -214,7 +238,7 @@ describe('ledger through the API', () => {
           { account: '2300', currency: 'EUR', credit: '5.00' },
         ],
       });
-      expect(res.status).toBe(201);
+      expect(res.status).toBe(200);
       expect(
         res.body.lines.map((l: { functional: { amount: string } }) => l.functional.amount),
       ).toEqual(['8.88', '-4.44', '-4.44']);
@@ -239,10 +263,9 @@ describe('ledger through the API', () => {
 
   describe('reversals', () => {
     it('posts the mirror entry once, linked to the original, with a reason', async () => {
-      const original = await post(receivableAdjustment(newDonorId(), '300.00', '2026-05-05'));
-      const reversal = await http()
+      const original = await posted(receivableAdjustment(newDonorId(), '300.00', '2026-05-05'));
+      const reversal = await as('officer.b')
         .post(`/api/v1/journal-entries/${original.body.id}/reversal`)
-        .set('X-Actor', 'officer.b')
         .send({ reason: 'Posted to the wrong donor' });
       expect(reversal.status).toBe(201);
       expect(reversal.body).toMatchObject({
@@ -265,7 +288,7 @@ describe('ledger through the API', () => {
     });
 
     it('needs a reason', async () => {
-      const original = await post(receivableAdjustment(newDonorId(), '1.00'));
+      const original = await posted(receivableAdjustment(newDonorId(), '1.00'));
       const res = await http()
         .post(`/api/v1/journal-entries/${original.body.id}/reversal`)
         .send({});
@@ -281,14 +304,12 @@ describe('ledger through the API', () => {
   });
 
   describe('periods', () => {
-    it('refuses posting into a closed period until it is reopened with a reason', async () => {
-      const close = await http()
-        .post('/api/v1/funds/WSIS-TF/periods/2026-06/close')
-        .set('X-Actor', 'chief')
-        .send({});
+    it('refuses posting into a closed period until it is reopened with a reason and approved', async () => {
+      const close = await as('chief').post('/api/v1/funds/WSIS-TF/periods/2026-06/close').send({});
       expect(close.status).toBe(201);
       expect(close.body).toMatchObject({ period: '2026-06', status: 'closed', changedBy: 'chief' });
 
+      // Refused when requested, not only when approved.
       const refused = await post(receivableAdjustment(newDonorId(), '5.00', '2026-06-15'));
       expect(refused.status).toBe(422);
       expect(refused.body.code).toBe('period-closed');
@@ -299,21 +320,37 @@ describe('ledger through the API', () => {
       ).toBe(409);
       const noReason = await http().post('/api/v1/funds/WSIS-TF/periods/2026-06/reopen').send({});
       expect(noReason.status).toBe(422);
-      const reopen = await http()
+      const reopen = await as('chief')
         .post('/api/v1/funds/WSIS-TF/periods/2026-06/reopen')
-        .set('X-Actor', 'chief')
         .send({ reason: 'Late bank charges' });
-      expect(reopen.status).toBe(201);
+      expect(reopen.status).toBe(202);
+      expect(reopen.body).toMatchObject({
+        kind: 'period.reopen',
+        status: 'pending',
+        maker: 'chief',
+      });
+      // Still closed until an approver agrees.
       expect((await post(receivableAdjustment(newDonorId(), '5.00', '2026-06-15'))).status).toBe(
-        201,
+        422,
+      );
+      const approved = await approve(app, reopen.body.id, auth['approver.a']);
+      expect(approved.status).toBe(200);
+      expect(approved.body.result).toMatchObject({ period: '2026-06', status: 'open' });
+      expect((await posted(receivableAdjustment(newDonorId(), '5.00', '2026-06-15'))).status).toBe(
+        200,
       );
 
+      // The maker asked and gave the reason; the reason records who approved it.
       const events = await sql.query(
         `SELECT action, reason, actor FROM accounting_period_event WHERE period = '2026-06' ORDER BY id`,
       );
       expect(events.rows).toEqual([
         { action: 'close', reason: null, actor: 'chief' },
-        { action: 'reopen', reason: 'Late bank charges', actor: 'chief' },
+        {
+          action: 'reopen',
+          reason: `Late bank charges (approved by approver.a, approval ${reopen.body.id})`,
+          actor: 'chief',
+        },
       ]);
     });
 
@@ -327,9 +364,9 @@ describe('ledger through the API', () => {
     it("gives a donor's receivable as of any date, and by dimension", async () => {
       const donor = newDonorId();
       const other = newDonorId();
-      await post(receivableAdjustment(donor, '1000.00', '2026-01-10'));
-      await post(receivableAdjustment(donor, '500.00', '2026-02-10'));
-      await post(receivableAdjustment(other, '70.00', '2026-02-10'));
+      await posted(receivableAdjustment(donor, '1000.00', '2026-01-10'));
+      await posted(receivableAdjustment(donor, '500.00', '2026-02-10'));
+      await posted(receivableAdjustment(other, '70.00', '2026-02-10'));
       const balance = (asOf: string) =>
         http().get(`/api/v1/funds/WSIS-TF/accounts/1100/balance?donorId=${donor}&asOf=${asOf}`);
       expect((await balance('2026-01-09')).body.functional).toEqual({
@@ -370,9 +407,9 @@ describe('ledger through the API', () => {
 
   it('lists a fund’s entries in a date range, in journal order, each with its lines', async () => {
     const donor = newDonorId();
-    await post(receivableAdjustment(donor, '1.00', '2026-08-03'));
-    await post(receivableAdjustment(donor, '2.00', '2026-08-01'));
-    await post(receivableAdjustment(donor, '3.00', '2026-09-01'));
+    await posted(receivableAdjustment(donor, '1.00', '2026-08-03'));
+    await posted(receivableAdjustment(donor, '2.00', '2026-08-01'));
+    await posted(receivableAdjustment(donor, '3.00', '2026-09-01'));
     const res = await http().get(
       '/api/v1/funds/WSIS-TF/journal-entries?from=2026-08-01&to=2026-08-31',
     );
@@ -393,9 +430,13 @@ describe('ledger through the API', () => {
     const bodies = Array.from({ length: 12 }, (_, i) =>
       receivableAdjustment(newDonorId(), `${i + 1}.00`, '2027-01-15'),
     );
-    const results = await Promise.all(bodies.map((body) => post(body)));
-    expect(results.map((r) => r.status)).toEqual(bodies.map(() => 201));
-    const numbers = results.map((r) => r.body.number as string).sort();
+    const requests = await Promise.all(bodies.map((body) => post(body)));
+    expect(requests.map((r) => r.status)).toEqual(bodies.map(() => 202));
+    const results = await Promise.all(
+      requests.map((r) => approve(app, r.body.id, auth['approver.a'])),
+    );
+    expect(results.map((r) => r.status)).toEqual(bodies.map(() => 200));
+    const numbers = results.map((r) => r.body.result.number as string).sort();
     expect(numbers).toEqual(
       Array.from({ length: 12 }, (_, i) => `JE-2027-${String(i + 1).padStart(6, '0')}`),
     );

@@ -2,7 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp } from '../support/test-app';
+import { createTestApp, TestUsers } from '../support/test-app';
 import { createTestDatabase, TestDatabase, testEngine } from '../support/test-database';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'un-operational-rates.csv');
@@ -14,6 +14,8 @@ describe('exchange rates API', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db);
+    users = new TestUsers(app);
+    defaultAuth = await users.auth('finance.officer', ['finance_officer']);
   });
 
   afterAll(async () => {
@@ -21,13 +23,21 @@ describe('exchange rates API', () => {
     await db.drop();
   });
 
-  const http = () => request(app.getHttpServer());
-  const enter = (body: object) =>
-    http().post('/api/v1/exchange-rates').set('X-Actor', 'finance.officer').send(body);
+  let users: TestUsers;
+  let defaultAuth: { Authorization: string };
+  const http = () => {
+    const server = app.getHttpServer();
+    return {
+      get: (url: string) => request(server).get(url).set(defaultAuth),
+      post: (url: string) => request(server).post(url).set(defaultAuth),
+      put: (url: string) => request(server).put(url).set(defaultAuth),
+    };
+  };
+  const enter = (body: object) => http().post('/api/v1/exchange-rates').send(body);
   const importCsv = (fileName: string, csv: string) =>
     http()
       .post('/api/v1/exchange-rates/import')
-      .set('X-Actor', 'finance.officer')
+
       .send({ fileName, csv });
   const list = async (currency?: string) =>
     (

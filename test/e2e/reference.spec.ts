@@ -1,6 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { createTestApp } from '../support/test-app';
+import { createTestApp, TestUsers } from '../support/test-app';
 import { ReferenceController } from '../../src/reference/reference.controller';
 import { createTestDatabase, TestDatabase, testEngine } from '../support/test-database';
 
@@ -26,6 +26,8 @@ describe(`${ReferenceController.name} (/api/v1/countries)`, () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db);
+    users = new TestUsers(app);
+    defaultAuth = await users.auth('admin', ['admin']);
   });
 
   afterAll(async () => {
@@ -33,7 +35,16 @@ describe(`${ReferenceController.name} (/api/v1/countries)`, () => {
     await db.drop();
   });
 
-  const http = () => request(app.getHttpServer());
+  let users: TestUsers;
+  let defaultAuth: { Authorization: string };
+  const http = () => {
+    const server = app.getHttpServer();
+    return {
+      get: (url: string) => request(server).get(url).set(defaultAuth),
+      post: (url: string) => request(server).post(url).set(defaultAuth),
+      put: (url: string) => request(server).put(url).set(defaultAuth),
+    };
+  };
 
   function expectProblem(res: request.Response, status: number, code: string): void {
     expect(res.status).toBe(status);
@@ -132,7 +143,7 @@ describe(`${ReferenceController.name} (/api/v1/countries)`, () => {
 
       const res = await http()
         .post(`/api/v1/countries/BD/statuses/${seeded.id}/supersede`)
-        .set('X-Actor', 'admin.erd')
+        .set(await users.auth('admin.erd', ['admin']))
         .send({
           validTo: '2029-11-24',
           source: 'UN General Assembly resolution deferring the graduation of Bangladesh (test)',
@@ -227,7 +238,7 @@ describe(`${ReferenceController.name} (/api/v1/countries)`, () => {
     it('adds a status period and refuses one overlapping a current period with 409', async () => {
       const added = await http()
         .post('/api/v1/countries/XK/statuses')
-        .set('X-Actor', 'admin')
+
         .send({
           kind: 'developing',
           validFrom: '2027-01-01',
@@ -246,7 +257,7 @@ describe(`${ReferenceController.name} (/api/v1/countries)`, () => {
     });
 
     it("records a change of a country's ITU-D region from a date, keeping the old one", async () => {
-      const res = await http().post('/api/v1/countries/MD/regions').set('X-Actor', 'admin').send({
+      const res = await http().post('/api/v1/countries/MD/regions').send({
         region: 'CIS',
         validFrom: '2030-01-01',
         source: 'Test',

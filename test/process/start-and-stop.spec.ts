@@ -84,6 +84,24 @@ describe('the built application, as a newcomer starts it', () => {
     ]);
   });
 
+  it('creates the first admin from ADMIN_USERNAME and ADMIN_PASSWORD, and refuses a weak one', async () => {
+    const weak = await runAppUntilExit({
+      DATA_DIR: freshDataDir(),
+      ADMIN_USERNAME: 'first.admin',
+      ADMIN_PASSWORD: 'password123',
+    });
+    expect(weak.code).toBe(1);
+    expect(weak.stderr.trim()).toBe(
+      'Invalid configuration: ADMIN_PASSWORD must be at least 12 characters long',
+    );
+    const app = await start({
+      DATA_DIR: freshDataDir(),
+      ADMIN_USERNAME: 'first.admin',
+      ADMIN_PASSWORD: 'Tru5ted-Founding-Admin',
+    });
+    expect(app.output()).toContain('created the first admin, first.admin');
+  });
+
   describe('with DATABASE_URL', () => {
     let db: TestDatabase;
     beforeAll(async () => {

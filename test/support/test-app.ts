@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_OPTIONS, configureApp } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
+import { IdentityService, toActor } from '../../src/auth/identity.service';
+import { Role } from '../../src/auth/roles';
+import { Actor } from '../../src/common/actor';
+import { TransactionRunner } from '../../src/database/transaction-runner';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { EMBEDDED_POOL_SIZE } from '../../src/database/database-connection';
 import { TestDatabase } from './test-database';
@@ -45,4 +49,69 @@ export async function createTestApp(
   configureApp(app, config);
   await app.init();
   return app;
+}
+
+export interface TestUser {
+  readonly id: string;
+  readonly username: string;
+  /** A personal access token of this user. */
+  readonly token: string;
+  /** Headers that authenticate a request as this user: `.set(user.auth)`. */
+  readonly auth: { Authorization: string };
+}
+
+/**
+ * Creates a user with these roles (no password: it signs in by token only) and a personal access
+ * token for it, through the real identity service.
+ */
+export async function createTestUser(
+  app: NestExpressApplication,
+  username: string,
+  roles: Role[],
+  donorIds: string[] = [],
+): Promise<TestUser> {
+  const identity = app.get(IdentityService);
+  const system: Actor = { id: 'system:test', roles: ['admin'], donorIds: [] };
+  return app.get(TransactionRunner).run(async (manager) => {
+    const user = await identity.createUser(manager, system, {
+      username,
+      displayName: username,
+      roles,
+      donorIds,
+    });
+    const { token } = await identity.createToken(manager, toActor(user), 'test', 1);
+    return {
+      id: user.id,
+      username: user.username,
+      token,
+      auth: { Authorization: `Bearer ${token}` },
+    };
+  });
+}
+
+/**
+ * Users by name, created on first use with the given roles: `await users.auth('officer.a',
+ * ['finance_officer'])` gives the headers to send.
+ */
+export class TestUsers {
+  private readonly users = new Map<string, TestUser>();
+
+  constructor(private readonly app: NestExpressApplication) {}
+
+  async get(
+    username: string,
+    roles: Role[] = ['finance_officer'],
+    donorIds: string[] = [],
+  ): Promise<TestUser> {
+    let user = this.users.get(username);
+    if (user === undefined) {
+      user = await createTestUser(this.app, username, roles, donorIds);
+      this.users.set(username, user);
+    }
+    return user;
+  }
+
+  async auth(username: string, roles?: Role[]): Promise<{ Authorization: string }> {
+    return (await this.get(username, roles)).auth;
+  }
 }

@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Request, Response } from 'express';
+import { SignInRequired } from '../../auth/auth.errors';
 import { AppError, ServiceUnavailableError } from './app-error';
 import { translateDatabaseError } from './database-errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem';
@@ -47,6 +48,10 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    if (exception instanceof SignInRequired && !response.headersSent) {
+      response.redirect(303, `/sign-in?next=${encodeURIComponent(exception.next)}`);
+      return;
+    }
     const known = exception instanceof AppError ? exception : translateDatabaseError(exception);
     const problem = this.toProblem(exception, known, request);
     if (response.headersSent) {

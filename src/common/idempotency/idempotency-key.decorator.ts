@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
+import { canonicalJson } from '../canonical-json';
 import { InvalidIdempotencyKeyError } from './idempotency.errors';
 
 /** What the client's Idempotency-Key stands for: the key and a fingerprint of the request. */
@@ -11,18 +12,6 @@ export interface IdempotencyRequest {
 }
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-
-/** JSON with object keys sorted, so that a reordered body is the same request. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   return createHash('sha256')

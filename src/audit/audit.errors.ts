@@ -1,0 +1,24 @@
+import { AppError } from '../common/errors/app-error';
+
+/** A date range the query cannot mean: an impossible date, or `to` before `from`. */
+export class InvalidAuditPeriodError extends AppError {
+  constructor(field: 'from' | 'to', reason: string) {
+    super(422, 'invalid-audit-period', 'The period asked for is not valid', `${field}: ${reason}`, [
+      { field, rule: 'period', reason },
+    ]);
+  }
+}
+
+/**
+ * A programming error: an audit record written outside a transaction could not be tied to the
+ * change it describes, nor hold the chain's lock until commit.
+ */
+export class AuditOutsideTransactionError extends Error {
+  constructor() {
+    super(
+      "AuditService.record must be given the manager of the caller's transaction, so that the " +
+        'record commits or rolls back with the change it describes',
+    );
+    this.name = 'AuditOutsideTransactionError';
+  }
+}
