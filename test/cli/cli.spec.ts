@@ -158,6 +158,12 @@ describe('the command-line tool (dist/src/cli.js)', () => {
         expect(row.rows[0].roles).toEqual(['admin']);
         expect(row.rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
         expect(row.rows[0].password_hash).not.toContain('Correct-Horse');
+        const audit = await client.query(
+          `SELECT actor, request_id FROM audit_log WHERE action = 'user.create'`,
+        );
+        expect(audit.rows).toEqual([
+          { actor: 'system:bootstrap', request_id: expect.stringMatching(/^cli:/) },
+        ]);
       } finally {
         await client.end();
       }
