@@ -261,6 +261,43 @@ export class Ledger1764600000000 implements MigrationInterface {
           FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()`);
     }
 
+    // The rules of a single line that the balance triggers cannot see: a line in the fund's own
+    // currency has the same functional amount, and each account's dimension rules hold.
+    await queryRunner.query(`
+      CREATE FUNCTION journal_line_check() RETURNS trigger
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_functional_currency text;
+        v_account account%ROWTYPE;
+      BEGIN
+        SELECT functional_currency INTO v_functional_currency FROM fund WHERE id = NEW.fund_id;
+        IF NEW.currency = v_functional_currency AND NEW.amount_minor <> NEW.functional_minor THEN
+          RAISE EXCEPTION 'a line in the functional currency % must have equal amounts', v_functional_currency
+            USING ERRCODE = '23514', CONSTRAINT = 'journal_line_functional_currency';
+        END IF;
+        SELECT * INTO v_account FROM account WHERE id = NEW.account_id;
+        IF (v_account.donor_dimension = 'required' AND NEW.donor_id IS NULL)
+           OR (v_account.donor_dimension = 'none' AND NEW.donor_id IS NOT NULL)
+           OR (v_account.earmark_dimension = 'required' AND NEW.earmark_id IS NULL)
+           OR (v_account.earmark_dimension = 'none' AND NEW.earmark_id IS NOT NULL)
+           OR (v_account.bank_account_dimension = 'required' AND NEW.bank_account_id IS NULL)
+           OR (v_account.bank_account_dimension = 'none' AND NEW.bank_account_id IS NOT NULL) THEN
+          RAISE EXCEPTION 'the line does not carry the dimensions account % asks for', v_account.code
+            USING ERRCODE = '23514', CONSTRAINT = 'journal_line_dimensions';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER journal_line_check BEFORE INSERT ON journal_line
+        FOR EACH ROW EXECUTE FUNCTION journal_line_check()`);
+    // The history of closes and reopens is evidence: append-only, like the journal.
+    await queryRunner.query(`
+      CREATE TRIGGER accounting_period_event_immutable BEFORE UPDATE OR DELETE ON accounting_period_event
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()`);
+    await queryRunner.query(`
+      CREATE TRIGGER accounting_period_event_no_truncate BEFORE TRUNCATE ON accounting_period_event
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()`);
+
     await queryRunner.query(`
       CREATE FUNCTION journal_entry_period_open() RETURNS trigger
       LANGUAGE plpgsql AS $$
@@ -288,6 +325,9 @@ export class Ledger1764600000000 implements MigrationInterface {
         expires_at timestamptz NOT NULL,
         CONSTRAINT idempotency_record_pkey PRIMARY KEY (scope, key)
       )`);
+    await queryRunner.query(
+      `CREATE INDEX idempotency_record_expires_idx ON idempotency_record (expires_at)`,
+    );
 
     // The first fund: the ITU WSIS Trust Fund, in CHF, with its earmarks and chart of accounts.
     await queryRunner.query(`
@@ -310,12 +350,13 @@ export class Ledger1764600000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE journal_line`);
     await queryRunner.query(`DROP TABLE journal_entry`);
     await queryRunner.query(`DROP FUNCTION journal_entry_period_open()`);
+    await queryRunner.query(`DROP FUNCTION journal_line_check()`);
+    await queryRunner.query(`DROP TABLE accounting_period_event`);
     await queryRunner.query(`DROP FUNCTION ledger_refuse_change()`);
     await queryRunner.query(`DROP FUNCTION journal_entry_check_line()`);
     await queryRunner.query(`DROP FUNCTION journal_entry_check_entry()`);
     await queryRunner.query(`DROP FUNCTION journal_entry_check(uuid)`);
     await queryRunner.query(`DROP TABLE journal_sequence`);
-    await queryRunner.query(`DROP TABLE accounting_period_event`);
     await queryRunner.query(`DROP TABLE accounting_period`);
     await queryRunner.query(`DROP FUNCTION create_chart_of_accounts(uuid)`);
     await queryRunner.query(`DROP TABLE account`);

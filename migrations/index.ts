@@ -5,6 +5,8 @@ import { Ledger1764600000000 } from './1764600000000-Ledger';
 import { AuditTrail1764700000000 } from './1764700000000-AuditTrail';
 import { Identity1764800000000 } from './1764800000000-Identity';
 import { Approvals1764900000000 } from './1764900000000-Approvals';
+import { Donors1765000000000 } from './1765000000000-Donors';
+import { Pledges1765100000000 } from './1765100000000-Pledges';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   AuditTrail1764700000000,
   Identity1764800000000,
   Approvals1764900000000,
+  Donors1765000000000,
+  Pledges1765100000000,
 ];

@@ -38,7 +38,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // and the errors any later middleware (body parser) or route produces.
   app.use(securityHeaders(API_DOCS_PATH));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Behind a load balancer, TRUST_PROXY must name it: client address (sign-in throttling, rate
+  // limits, audit) and protocol (Secure cookies) come from its X-Forwarded-* headers.
+  app.set('trust proxy', config.http.trustProxy);
   app.useBodyParser('json', {
     limit: config.http.bodyLimit,
     type: ['application/json', 'application/*+json'],

@@ -5,10 +5,12 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DonorsModule } from './donors/donors.module';
 import { HealthModule } from './health/health.module';
 import { FundsModule } from './funds/funds.module';
 import { InfoModule } from './info/info.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { PledgesModule } from './pledges/pledges.module';
 import { RatesModule } from './rates/rates.module';
 import { ReferenceModule } from './reference/reference.module';
 import { ConnectionDrainer } from './common/connection-drainer';
@@ -38,6 +40,8 @@ export class AppModule {
         ReferenceModule,
         FundsModule,
         LedgerModule,
+        DonorsModule,
+        PledgesModule,
         ApprovalsModule,
         AuditModule,
         WebModule,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { isUuid } from '../common/uuid';
 import { Actor } from '../common/actor';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { driverError } from '../database/sql-state';
@@ -30,7 +31,6 @@ export interface ApprovalRequestInput<P> {
   subject?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_LIMIT = 100;
 
 /**
@@ -141,7 +141,7 @@ export class ApprovalsService {
   }
 
   async get(id: string): Promise<ApprovalResponse> {
-    const row = UUID.test(id) ? await this.repository.find(this.dataSource.manager, id) : undefined;
+    const row = isUuid(id) ? await this.repository.find(this.dataSource.manager, id) : undefined;
     if (row === undefined) throw new ApprovalNotFoundError(id);
     return toApprovalResponse(row);
   }
@@ -160,7 +160,7 @@ export class ApprovalsService {
   }
 
   private async lockExisting(manager: EntityManager, id: string): Promise<ApprovalRow> {
-    const row = UUID.test(id) ? await this.repository.lock(manager, id) : undefined;
+    const row = isUuid(id) ? await this.repository.lock(manager, id) : undefined;
     if (row === undefined) throw new ApprovalNotFoundError(id);
     return row;
   }

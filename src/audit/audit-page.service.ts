@@ -41,7 +41,6 @@ export class AuditPageService {
       {
         title: 'Audit trail',
         active: 'audit',
-        // The footer's; every page passes them (see WebService.homePage).
         error,
         filter,
         records: records.map((record) => ({

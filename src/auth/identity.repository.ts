@@ -88,10 +88,6 @@ export class IdentityRepository {
     );
   }
 
-  async setPasswordHash(manager: EntityManager, userId: string, hash: string): Promise<void> {
-    await manager.query(`UPDATE app_user SET password_hash = $2 WHERE id = $1`, [userId, hash]);
-  }
-
   async findUserById(manager: EntityManager, id: string): Promise<UserRow | undefined> {
     const rows = await manager.query<UserRow[]>(`${USER_SELECT} WHERE u.id = $1`, [id]);
     return rows[0];

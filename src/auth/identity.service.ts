@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { isUuid } from '../common/uuid';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { driverError } from '../database/sql-state';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -16,6 +17,9 @@ import { IdentityRepository, TokenRow, UserRow } from './identity.repository';
 import { PasswordService } from './password.service';
 import { Role } from './roles';
 import { randomSecret, secretDigest } from './secrets';
+
+// Its own key: the audit chain's lock must only ever be taken last in a unit of work.
+const FIRST_ADMIN_LOCK_KEY = 7_310_020_003;
 
 export const SESSION_IDLE_SECONDS = 30 * 60;
 export const SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
@@ -116,9 +120,7 @@ export class IdentityService {
   }
 
   async requireUser(manager: EntityManager, id: string): Promise<UserRow> {
-    const user = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.repository.findUserById(manager, id)
-      : undefined;
+    const user = isUuid(id) ? await this.repository.findUserById(manager, id) : undefined;
     if (user === undefined) throw new UserNotFoundError(id);
     return user;
   }
@@ -253,7 +255,7 @@ export class IdentityService {
   }
 
   async revokeToken(manager: EntityManager, actor: Actor, tokenId: string): Promise<TokenRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(tokenId)
+    const row = isUuid(tokenId)
       ? await this.repository.revokeToken(manager, actor.userId as string, tokenId)
       : undefined;
     if (row === undefined) throw new TokenNotFoundError(tokenId);
@@ -274,7 +276,7 @@ export class IdentityService {
   ): Promise<UserRow | undefined> {
     return this.transactions.run(async (manager) => {
       // One bootstrap at a time, even from several instances starting together.
-      await manager.query(`SELECT pg_advisory_xact_lock(7310020002)`);
+      await manager.query(`SELECT pg_advisory_xact_lock($1)`, [FIRST_ADMIN_LOCK_KEY]);
       if ((await this.repository.countActiveAdmins(manager)) > 0) return undefined;
       const system: Actor = { id: 'system:bootstrap', roles: ['admin'], donorIds: [] };
       return this.createUser(manager, system, {

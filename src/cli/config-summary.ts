@@ -27,6 +27,7 @@ export function describeConfig(config: AppConfig): Record<EnvironmentVariableNam
     SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),
     API_RATE_LIMIT_PER_MINUTE: String(config.http.rateLimitPerMinute),
     ADMIN_USERNAME: config.firstAdmin?.username ?? '(not set)',
+    TRUST_PROXY: String(config.http.trustProxy),
     ADMIN_PASSWORD: config.firstAdmin === undefined ? '(not set)' : '[set]',
   };
 }

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { REDACT_PATHS, redactUrl } from './logging';
+import { QueryFailedError } from 'typeorm';
+import { REDACT_PATHS, redactUrl, serializeError } from './logging';
 
 function capture(): { logger: pino.Logger; text: () => string } {
   let out = '';
@@ -31,5 +32,21 @@ describe('log redaction', () => {
       '/api/v1/x?token=%5Bredacted%5D&page=2&API_KEY=%5Bredacted%5D',
     );
     expect(redactUrl('/api/v1/x')).toBe('/api/v1/x');
+  });
+
+  it('never logs the parameters of a failed query (they carry digests and hashes)', () => {
+    const driverError = Object.assign(new Error('timeout'), {
+      code: '57014',
+      parameters: ['secret-digest'],
+    });
+    const error = new QueryFailedError(
+      'INSERT INTO user_session VALUES ($1)',
+      ['secret-digest'],
+      driverError,
+    );
+    const logged = JSON.stringify(serializeError(error));
+    expect(logged).toContain('INSERT INTO user_session');
+    expect(logged).not.toContain('secret-digest');
+    expect((driverError as { parameters?: unknown }).parameters).toEqual(['secret-digest']);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { AppConfig } from '../config/app-config';
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -33,6 +34,24 @@ export const REDACTED_KEYS = [
 ];
 export const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
+/**
+ * pino's error serializer copies every enumerable property; TypeORM's QueryFailedError carries
+ * the query's `parameters` (session digests, password hashes…). They never reach a log line.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  const serialized = {
+    ...(pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>),
+  };
+  delete serialized.parameters;
+  const driver = serialized.driverError;
+  if (typeof driver === 'object' && driver !== null) {
+    const copy = { ...(driver as Record<string, unknown>) };
+    delete copy.parameters;
+    serialized.driverError = copy;
+  }
+  return serialized;
+}
+
 export function redactUrl(url: string | undefined): string | undefined {
   if (url === undefined || !url.includes('?')) return url;
   const [path, query] = url.split('?', 2);
@@ -62,6 +81,7 @@ export function loggingModule(config: AppConfig): DynamicModule {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       // Only what an operator needs: no headers (cookies, tokens), no bodies.
       serializers: {
+        err: serializeError,
         req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,

@@ -86,6 +86,16 @@ describe('loadConfig', () => {
     ).toMatch(/^ADMIN_USERNAME /);
   });
 
+  it('reads TRUST_PROXY as hops, a keyword or addresses, and refuses anything else', () => {
+    const dir = dataDir();
+    expect(loadConfig({ DATA_DIR: dir }).http.trustProxy).toBe('loopback');
+    expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: '10.0.0.0/8, 10.1.2.3' }).http.trustProxy).toBe(
+      '10.0.0.0/8, 10.1.2.3',
+    );
+    expect(problemsOf({ TRUST_PROXY: 'everyone' })[0]).toMatch(/^TRUST_PROXY /);
+  });
+
   it('requires SESSION_SECRET in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'SESSION_SECRET is required when NODE_ENV=production',

@@ -12,6 +12,8 @@ export interface AppConfig {
     readonly bodyLimit: string;
     /** Requests one client address may make to /api/v1 per minute, per instance. */
     readonly rateLimitPerMinute: number;
+    /** Which proxies may tell the client's address and protocol (Express `trust proxy`). */
+    readonly trustProxy: string | number;
   };
   readonly database: {
     /** Absent: the application runs on the embedded PostgreSQL in `dataDir`. */
@@ -39,6 +41,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: vars.PORT ?? 3000,
       bodyLimit: vars.BODY_LIMIT ?? '1mb',
       rateLimitPerMinute: vars.API_RATE_LIMIT_PER_MINUTE ?? 600,
+      trustProxy: /^\d+$/.test(vars.TRUST_PROXY ?? '')
+        ? Number(vars.TRUST_PROXY)
+        : (vars.TRUST_PROXY ?? 'loopback'),
     },
     database: { url: vars.DATABASE_URL, dataDir, poolSize: vars.DB_POOL_SIZE ?? 10 },
     log: { level: vars.LOG_LEVEL ?? 'info' },

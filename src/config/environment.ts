@@ -112,6 +112,14 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @IsString()
   ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(loopback|linklocal|uniquelocal|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message:
+      'must be loopback, a number of proxy hops, or a comma-separated list of addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
 }
 
 export class ConfigurationError extends Error {
@@ -167,4 +175,5 @@ export const ENVIRONMENT_VARIABLES = [
   'API_RATE_LIMIT_PER_MINUTE',
   'ADMIN_USERNAME',
   'ADMIN_PASSWORD',
+  'TRUST_PROXY',
 ] as const;

@@ -10,7 +10,8 @@ import {
   TrialBalanceResponse,
 } from './dto/balance.dto';
 import { MoneyResponse } from './dto/journal.dto';
-import { AccountNotFoundError, InvalidEntryError } from './ledger.errors';
+import { ValidationFailedError } from '../common/errors/app-error';
+import { AccountNotFoundError } from './ledger.errors';
 import { BalanceRow, BalancesRepository } from './balances.repository';
 
 @Injectable()
@@ -38,7 +39,7 @@ export class BalancesService {
         (e) => e.code === query.earmark,
       )?.id;
       if (earmarkId === undefined) {
-        throw new InvalidEntryError([
+        throw new ValidationFailedError([
           {
             field: 'earmark',
             rule: 'exists',

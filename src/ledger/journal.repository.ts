@@ -28,6 +28,7 @@ export interface LineRow {
   earmark_id: string | null;
   earmark_code: string | null;
   bank_account_id: string | null;
+  pledge_id: string | null;
   currency: string;
   amount_minor: string;
   functional_minor: string;
@@ -55,6 +56,7 @@ export interface NewLine {
   donorId?: string;
   earmarkId?: string;
   bankAccountId?: string;
+  pledgeId?: string;
   currency: string;
   amountMinor: bigint;
   functionalMinor: bigint;
@@ -135,13 +137,14 @@ export class JournalRepository {
         line.amountMinor.toString(),
         line.functionalMinor.toString(),
         line.rate ?? null,
+        line.pledgeId ?? null,
       );
-      const base = index * 12;
-      return `(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      const base = index * 13;
+      return `(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     await manager.query(
       `INSERT INTO journal_line (entry_id, line_no, fund_id, entry_date, account_id, donor_id,
-         earmark_id, bank_account_id, currency, amount_minor, functional_minor, rate)
+         earmark_id, bank_account_id, currency, amount_minor, functional_minor, rate, pledge_id)
        VALUES ${tuples.join(', ')}`,
       values,
     );
@@ -175,7 +178,8 @@ export class JournalRepository {
     if (entryIds.length === 0) return Promise.resolve([]);
     return manager.query<LineRow[]>(
       `SELECT l.entry_id, l.line_no, l.account_id, a.code AS account_code, a.name AS account_name,
-              l.donor_id, l.earmark_id, em.code AS earmark_code, l.bank_account_id, l.currency,
+              l.donor_id, l.earmark_id, em.code AS earmark_code, l.bank_account_id, l.pledge_id,
+              l.currency,
               l.amount_minor::text AS amount_minor, l.functional_minor::text AS functional_minor,
               l.rate::text AS rate
          FROM journal_line l

@@ -188,6 +188,7 @@ export class JournalService implements OnModuleInit {
           donorId: line.donor_id ?? undefined,
           earmarkId: line.earmark_id ?? undefined,
           bankAccountId: line.bank_account_id ?? undefined,
+          pledgeId: line.pledge_id ?? undefined,
           amount: Money.fromMinor(line.amount_minor, line.currency).negate(),
           functional: Money.fromMinor(line.functional_minor, fund.functional_currency).negate(),
           rate: line.rate === null ? undefined : Rate.parse(line.rate),
@@ -255,7 +256,8 @@ export class JournalService implements OnModuleInit {
     return entries.map((entry) => toEntryResponse(entry, linesByEntry.get(entry.id) ?? []));
   }
 
-  private async read(manager: EntityManager, id: string): Promise<JournalEntryResponse> {
+  /** An entry as the API shows it, read in the caller's transaction. */
+  async read(manager: EntityManager, id: string): Promise<JournalEntryResponse> {
     const entry = await this.requireEntry(manager, id);
     return toEntryResponse(entry, await this.journal.linesOf(manager, [id]));
   }
@@ -352,6 +354,7 @@ function parseLine(
       donorId: line.donorId,
       earmarkId,
       bankAccountId: line.bankAccountId,
+      pledgeId: line.pledgeId,
       amount: line.debit !== undefined ? typed : typed.negate(),
     };
   } catch (error) {
@@ -422,6 +425,7 @@ function toEntryResponse(entry: EntryRow, lines: LineRow[]): JournalEntryRespons
         donorId: line.donor_id,
         earmark: line.earmark_code,
         bankAccountId: line.bank_account_id,
+        pledgeId: line.pledge_id,
         debit: amount.isNegative() ? null : amount.toJSON(),
         credit: amount.isNegative() ? amount.negate().toJSON() : null,
         functional: Money.fromMinor(line.functional_minor, entry.functional_currency).toJSON(),

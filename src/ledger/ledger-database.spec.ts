@@ -154,6 +154,40 @@ describe('ledger guarantees in the database', () => {
     expect(after.rows).toEqual(before.rows);
   });
 
+  it('refuses a line in the fund currency whose functional amount differs', async () => {
+    await expect(
+      rawEntry([
+        ['4100', 'CHF', 10000, 9000],
+        ['5100', 'CHF', -10000, -9000],
+      ]),
+    ).rejects.toThrow(/functional currency CHF must have equal amounts/);
+  });
+
+  it('refuses a line without a dimension its account requires, or with one it refuses', async () => {
+    await expect(
+      rawEntry([
+        ['1100', 'CHF', 100, 100],
+        ['4100', 'CHF', -100, -100],
+      ]),
+    ).rejects.toThrow(/dimensions account 1100 asks for/);
+  });
+
+  it('keeps the history of period closes and reopens append-only', async () => {
+    await sql.query(
+      `INSERT INTO accounting_period (fund_id, period, changed_by) VALUES ($1, '2026-09', 'test')
+       ON CONFLICT DO NOTHING`,
+      [fundId],
+    );
+    await sql.query(
+      `INSERT INTO accounting_period_event (fund_id, period, action, actor) VALUES ($1, '2026-09', 'close', 'test')`,
+      [fundId],
+    );
+    await expect(
+      sql.query(`UPDATE accounting_period_event SET actor = 'someone else'`),
+    ).rejects.toThrow(/refused/);
+    await expect(sql.query(`DELETE FROM accounting_period_event`)).rejects.toThrow(/refused/);
+  });
+
   it('refuses an entry dated in a closed period', async () => {
     await sql.query(
       `INSERT INTO accounting_period (fund_id, period, status, changed_by) VALUES ($1, '2026-05', 'closed', 'test')

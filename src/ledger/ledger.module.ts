@@ -23,6 +23,6 @@ import { PeriodsService } from './periods.service';
     PeriodsService,
     PeriodsRepository,
   ],
-  exports: [LedgerService, BalancesService],
+  exports: [LedgerService, BalancesService, JournalService],
 })
 export class LedgerModule {}

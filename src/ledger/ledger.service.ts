@@ -114,6 +114,7 @@ export class LedgerService {
       donorId: line.donorId,
       earmarkId: line.earmarkId,
       bankAccountId: line.bankAccountId,
+      pledgeId: line.pledgeId,
       currency: line.amount.currency,
       amountMinor: line.amount.minor,
       functionalMinor: line.functional.minor,

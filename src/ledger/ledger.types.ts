@@ -7,6 +7,8 @@ export interface PostingLine {
   donorId?: string;
   earmarkId?: string;
   bankAccountId?: string;
+  /** The pledge the line concerns (receivable, revenue, payment, write-off…), if any. */
+  pledgeId?: string;
   /** In the transaction currency. */
   amount: Money;
   /** In the fund's functional currency, with the same sign. */

@@ -9,7 +9,8 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { FundRow } from '../funds/funds.repository';
 import { FundsService } from '../funds/funds.service';
 import { ClosePeriodRequest, PeriodResponse, ReopenPeriodRequest } from './dto/period.dto';
-import { InvalidEntryError, PeriodStateError } from './ledger.errors';
+import { ValidationFailedError } from '../common/errors/app-error';
+import { PeriodStateError } from './ledger.errors';
 import { PeriodsRepository } from './periods.repository';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -153,7 +154,7 @@ export class PeriodsService implements OnModuleInit {
 
 function assertPeriod(period: string): void {
   if (!PERIOD.test(period)) {
-    throw new InvalidEntryError([
+    throw new ValidationFailedError([
       { field: 'period', rule: 'format', reason: 'must be a month YYYY-MM' },
     ]);
   }

@@ -10,8 +10,13 @@ import { clearSessionCookie, sessionCookieValue, setSessionCookie } from '../aut
 import { AuthenticatedRequest } from '../common/actor';
 import { ViewRenderer } from './view-renderer';
 
-// Sign-in has no session yet, so its form is protected by a double-submit cookie instead.
+// Sign-in has no session yet, so its form is protected by a double-submit cookie instead. Over
+// TLS it takes the __Host- prefix (path /), so a sibling subdomain cannot plant a known value.
 const FORM_COOKIE = 'tf_sign_in_form';
+const TLS_FORM_COOKIE = '__Host-tf_sign_in_form';
+
+const formCookieName = (request: Request): string =>
+  request.secure ? TLS_FORM_COOKIE : FORM_COOKIE;
 
 /** Only paths of this site: never `//evil.example` or an absolute URL. */
 function safeNext(next: string | undefined): string {
@@ -48,7 +53,9 @@ export class SignInController {
     @Res() response: Response,
     @Body() form: SignInForm,
   ): Promise<void> {
-    const cookie = (request.cookies as Record<string, string> | undefined)?.[FORM_COOKIE];
+    const cookie = (request.cookies as Record<string, string> | undefined)?.[
+      formCookieName(request)
+    ];
     const next = safeNext(form.next);
     if (cookie === undefined || !sameSecret(cookie, form._csrf)) {
       this.renderForm(request, response, 403, {
@@ -64,7 +71,7 @@ export class SignInController {
         form.password,
         request.ip ?? 'unknown',
       );
-      response.clearCookie(FORM_COOKIE, { path: '/sign-in' });
+      response.clearCookie(formCookieName(request), { path: request.secure ? '/' : '/sign-in' });
       setSessionCookie(request, response, session.token, session.expiresAt);
       response.redirect(303, next);
     } catch (error) {
@@ -108,11 +115,11 @@ export class SignInController {
     fields: { next: string; username: string; error: string | null },
   ): void {
     const formToken = randomSecret('');
-    response.cookie(FORM_COOKIE, formToken, {
+    response.cookie(formCookieName(request), formToken, {
       httpOnly: true,
       sameSite: 'strict',
       secure: request.secure,
-      path: '/sign-in',
+      path: request.secure ? '/' : '/sign-in',
     });
     response
       .status(status)
@@ -121,7 +128,6 @@ export class SignInController {
         this.views.render('sign-in', {
           title: 'Sign in',
           active: 'sign-in',
-          // The layout's footer needs them (strict templates fail on a missing variable).
           formToken,
           ...fields,
         }),

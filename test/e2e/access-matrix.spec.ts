@@ -80,15 +80,63 @@ const MATRIX: Record<string, Expected> = {
   'POST /api/v1/approvals/:id/approve': ['approver'],
   'POST /api/v1/approvals/:id/reject': ['approver'],
   'POST /api/v1/approvals/:id/cancel': ['finance_officer'],
+  'POST /api/v1/donors': OFFICERS,
+  'GET /api/v1/donors': [...STAFF, 'donor'],
+  'GET /api/v1/donors/:id': [...STAFF, 'donor'],
+  'PATCH /api/v1/donors/:id': OFFICERS,
+  'GET /donors': STAFF,
+  'GET /donors/new': OFFICERS,
+  'POST /donors': OFFICERS,
+  'GET /donors/:id': STAFF,
+  'GET /donors/:id/edit': OFFICERS,
+  'POST /donors/:id/edit': OFFICERS,
+  'POST /api/v1/pledges': ['finance_officer'],
+  'GET /api/v1/pledges': [...STAFF, 'donor'],
+  'GET /api/v1/pledges/:id': [...STAFF, 'donor'],
+  'POST /api/v1/pledges/:id/agreement': ['finance_officer'],
+  'POST /api/v1/pledges/:id/conditions-met': ['finance_officer'],
+  'POST /api/v1/pledges/:id/cancellation': ['finance_officer'],
+  'POST /api/v1/pledges/:id/write-off': ['finance_officer'],
+  'GET /api/v1/funds/:fund/outstanding': STAFF,
 };
+
+/** What an object-level case gets to build its URL with. */
+interface DonorObjectContext {
+  readonly app: NestExpressApplication;
+  /** Donor B. The donor user calling is linked to donor A only. */
+  readonly otherDonorId: string;
+  /** A finance officer's headers, to create donor B's objects (a pledge…) through the API. */
+  readonly officer: { Authorization: string };
+}
 
 /**
  * Routes with an id that a donor user may call, and how to prove it cannot reach another
- * donor's object through them (expect 404). Reference data shared by everyone is listed apart.
- * Donor-owned objects (pledges, statements, documents) arrive with later issues: each of their
- * routes must get a case here, or this test fails.
+ * donor's object through them: each case gives the URL of one of donor B's objects, which the
+ * last test calls (with the route's method) as a donor user of donor A, expecting 404 (not 403,
+ * so that ids do not leak). Reference data shared by everyone is listed apart. Each new donor
+ * route with an id must get a case here, or this test fails.
  */
-const DONOR_OBJECT_CASES: Record<string, (other: string) => string> = {};
+const DONOR_OBJECT_CASES: Record<
+  string,
+  (context: DonorObjectContext) => string | Promise<string>
+> = {
+  'GET /api/v1/donors/:id': ({ otherDonorId }) => `/api/v1/donors/${otherDonorId}`,
+  'GET /api/v1/pledges/:id': async ({ app, otherDonorId, officer }) => {
+    const res = await request(app.getHttpServer())
+      .post('/api/v1/pledges')
+      .set(officer)
+      .send({
+        fund: 'WSIS-TF',
+        donorId: otherDonorId,
+        currency: 'CHF',
+        amount: '1000.00',
+        announcedOn: '2026-01-15',
+        generate: { count: 2, period: 'year', firstDueDate: '2026-06-30' },
+      });
+    expect(res.status).toBe(201);
+    return `/api/v1/pledges/${res.body.id as string}`;
+  },
+};
 const SHARED_WITH_EVERYONE = new Set([
   'GET /api/v1/countries/:code',
   'POST /api/v1/me/tokens/:id/revoke',
@@ -228,5 +276,30 @@ describe('access control (deny by default)', () => {
       .map(key)
       .filter((k) => !SHARED_WITH_EVERYONE.has(k));
     expect(donorRoutesWithIds.sort()).toEqual(Object.keys(DONOR_OBJECT_CASES).sort());
+  });
+
+  it("answers 404 to a donor user asking for another donor's objects", async () => {
+    const officer = users.get('finance_officer')!.auth;
+    const createDonor = async (name: string): Promise<string> => {
+      const res = await request(app.getHttpServer())
+        .post('/api/v1/donors')
+        .set(officer)
+        .send({ name, type: 'member_state', confirmDuplicate: true });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const donorA = await createDonor('Access Matrix Donor Alpha');
+    const otherDonorId = await createDonor('Access Matrix Donor Beta');
+    const donorUser = await createTestUser(app, 'donor.of.alpha', ['donor'], [donorA]);
+    const context: DonorObjectContext = { app, otherDonorId, officer };
+    const failures: string[] = [];
+    for (const [route, url] of Object.entries(DONOR_OBJECT_CASES)) {
+      const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put' | 'patch';
+      const target = await url(context);
+      const status = (await request(app.getHttpServer())[method](target).set(donorUser.auth))
+        .status;
+      if (status !== 404) failures.push(`${route} (${target}): ${status}, expected 404`);
+    }
+    expect(failures).toEqual([]);
   });
 });

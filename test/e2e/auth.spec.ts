@@ -131,12 +131,14 @@ describe('authentication and user administration (HTTP)', () => {
     const query = attempt.next === undefined ? '' : `?next=${encodeURIComponent(attempt.next)}`;
     const page = await from(http().get(`/sign-in${query}`), attempt);
     expect(page.status).toBe(200);
-    const formCookie = setCookie(page, FORM_COOKIE);
+    // Over TLS the form cookie takes the __Host- prefix too.
+    const formCookieName = attempt.https === true ? `__Host-${FORM_COOKIE}` : FORM_COOKIE;
+    const formCookie = setCookie(page, formCookieName);
     if (formCookie === undefined) throw new Error('the sign-in page set no form cookie');
     const next = unescapeHtml(/name="next" value="([^"]*)"/.exec(page.text)?.[1] ?? '/');
     return from(http().post('/sign-in'), attempt)
       .type('form')
-      .set('Cookie', `${FORM_COOKIE}=${cookieValue(formCookie)}`)
+      .set('Cookie', `${formCookieName}=${cookieValue(formCookie)}`)
       .send({
         username: attempt.username,
         password: attempt.password,
@@ -783,7 +785,17 @@ describe('authentication and user administration (HTTP)', () => {
 
     it('links a donor user to its donors', async () => {
       const donorUser = await createTestUser(app, 'donor.user', ['donor']);
-      const donors = [randomUUID(), randomUUID()].sort();
+      // user_donor refers to real donors.
+      const donors: string[] = [];
+      for (const name of ['Donor User Alpha Trust', 'Donor User Omega Bank']) {
+        const created = await http()
+          .post('/api/v1/donors')
+          .set(admin.auth)
+          .send({ name, type: 'other' });
+        expect(created.status).toBe(201);
+        donors.push(created.body.id as string);
+      }
+      donors.sort();
       const put = await http()
         .put(`/api/v1/users/${donorUser.id}/donors`)
         .set(admin.auth)

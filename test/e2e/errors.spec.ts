@@ -67,6 +67,11 @@ class ProbeController {
     });
   }
 
+  @Get('bad-uuid')
+  async badUuid(): Promise<void> {
+    await this.dataSource.query(`SELECT 'not-a-uuid'::uuid`);
+  }
+
   @Get('crash')
   crash(): never {
     throw new Error('secret internal detail at /srv/app/src/ledger.ts:42');
@@ -192,6 +197,10 @@ describe('error answers (problem+json)', () => {
     const res = await http().post('/api/v1/probe/always-conflicting');
     expectProblem(res, 503, 'transaction-conflict');
     expect(res.headers['retry-after']).toBe('1');
+  });
+
+  it('translates a value of the wrong kind into 422', async () => {
+    expectProblem(await http().get('/api/v1/probe/bad-uuid'), 422, 'invalid-value');
   });
 
   it('answers an unexpected error with a generic 500: no stack, no internal message', async () => {

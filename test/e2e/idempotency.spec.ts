@@ -2,6 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
 import { approve } from '../support/approvals';
+import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { newDonorId, receivableAdjustment } from '../support/ledger-fixtures';
 import { createTestApp, TestUsers } from '../support/test-app';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
@@ -126,6 +127,17 @@ describe('Idempotency-Key on money-moving requests', () => {
     expect(fresh.status).toBe(202);
     expect(fresh.headers['idempotent-replayed']).toBeUndefined();
     expect(await requestsFor(donor)).toBe(2);
+  });
+
+  it('purges expired keys, keeping the live ones', async () => {
+    await sql.query(
+      `INSERT INTO idempotency_record (scope, key, request_hash, status_code, response_body, expires_at)
+       VALUES ('actor:x', 'old-1', 'h', 201, '{}', now() - interval '1 hour'),
+              ('actor:x', 'live-1', 'h', 201, '{}', now() + interval '1 hour')`,
+    );
+    expect(await app.get(IdempotencyService).purgeExpired()).toBeGreaterThanOrEqual(1);
+    const left = await sql.query(`SELECT key FROM idempotency_record WHERE scope = 'actor:x'`);
+    expect(left.rows).toEqual([{ key: 'live-1' }]);
   });
 
   it('refuses a malformed key', async () => {

@@ -90,6 +90,14 @@ describe('audit of users, tokens and sessions', () => {
     expect(rows[0].after).toMatchObject({ name: 'script', prefix: issued.body.prefix });
   });
 
+  it('answers a malformed user id with 404, not a database error', async () => {
+    const res = await request(app.getHttpServer())
+      .get(`/api/v1/users/${'-'.repeat(36)}`)
+      .set(admin);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('user-not-found');
+  });
+
   it('keeps the chain whole', async () => {
     expect((await app.get(AuditService).verify()).ok).toBe(true);
   });

@@ -48,6 +48,13 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
         undefined,
         where,
       );
+    case '22P02':
+      return new AppError(
+        422,
+        'invalid-value',
+        'Unprocessable request',
+        'A value in the request is not of the expected kind (an id, a number or a date).',
+      );
     case '40001':
     case '40P01':
       return new ServiceUnavailableError(

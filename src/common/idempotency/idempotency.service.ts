@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../actor';
 import { driverError } from '../../database/sql-state';
@@ -25,11 +25,39 @@ interface StoredRecord {
  * insert, then fails on the primary key and is answered with the stored result.
  */
 @Injectable()
-export class IdempotencyService {
+export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyService.name);
+  private sweeper: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
   ) {}
+
+  // Expired keys are swept at start and every hour; several instances sweeping is harmless.
+  onApplicationBootstrap(): void {
+    const sweep = (): void => {
+      this.purgeExpired().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not purge expired idempotency keys'),
+      );
+    };
+    sweep();
+    this.sweeper = setInterval(sweep, 60 * 60 * 1000);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Deletes the records whose retention has passed; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const rows = await this.dataSource.query<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM idempotency_record WHERE expires_at < now() RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+    );
+    return rows[0].n;
+  }
 
   async run<T>(
     actor: Actor,

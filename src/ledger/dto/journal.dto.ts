@@ -38,6 +38,13 @@ export class AdjustmentLineRequest {
   @IsUUID()
   bankAccountId?: string;
 
+  @ApiPropertyOptional({
+    description: 'The pledge the line concerns (of the same fund and donor), e.g. a payment',
+  })
+  @IsOptional()
+  @IsUUID()
+  pledgeId?: string;
+
   @ApiProperty({ example: 'CHF' })
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as CHF' })
   currency!: string;
@@ -129,6 +136,7 @@ export class JournalLineResponse {
   @ApiPropertyOptional({ nullable: true, type: String, example: 'UNEARMARKED' })
   earmark!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) bankAccountId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) pledgeId!: string | null;
   @ApiPropertyOptional({ type: MoneyResponse, nullable: true }) debit!: MoneyResponse | null;
   @ApiPropertyOptional({ type: MoneyResponse, nullable: true }) credit!: MoneyResponse | null;
   @ApiProperty({ type: MoneyResponse, description: 'Signed amount in the functional currency' })

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CalendarDate } from '../common/calendar-date';
+import { JournalEntryResponse } from '../ledger/dto/journal.dto';
+import { JournalService } from '../ledger/journal.service';
+import { Money } from '../money/money';
+import {
+  AgingBucketResponse,
+  PledgeEventResponse,
+  PledgeResponse,
+  PledgeSummaryResponse,
+} from './dto/pledge.dto';
+import { derivePledge, PledgeFacts, PledgeView, ReceivableSum } from './pledge-status';
+import { InstalmentRow, PledgeRow, PledgesRepository, ReceivableRow } from './pledges.repository';
+
+export const RECEIVABLE = '1100';
+
+/** A stored pledge with what it is as of a date. */
+export interface PledgeWithView {
+  row: PledgeRow;
+  view: PledgeView;
+}
+
+/**
+ * Reads pledges' facts (schedule, receivable lines) in bulk, derives their status as of a date
+ * and shapes the API's answers. Nothing here writes.
+ */
+@Injectable()
+export class PledgeViewsService {
+  constructor(
+    private readonly repository: PledgesRepository,
+    private readonly journal: JournalService,
+  ) {}
+
+  /** Three queries whatever the number of pledges: rows given, instalments, receivable sums. */
+  async views(
+    manager: EntityManager,
+    rows: readonly PledgeRow[],
+    asOf: CalendarDate,
+  ): Promise<PledgeWithView[]> {
+    const ids = rows.map((row) => row.id);
+    const instalments = groupBy(await this.repository.instalments(manager, ids));
+    const receivable = groupBy(await this.repository.accountSums(manager, ids, RECEIVABLE, asOf));
+    return rows.map((row) => ({
+      row,
+      view: derivePledge(
+        toFacts(row, instalments.get(row.id) ?? [], receivable.get(row.id) ?? []),
+        asOf,
+      ),
+    }));
+  }
+
+  async detail(
+    manager: EntityManager,
+    row: PledgeRow,
+    asOf: CalendarDate,
+    options: { withEntries: boolean },
+  ): Promise<PledgeResponse> {
+    const [{ view }] = await this.views(manager, [row], asOf);
+    const entries: JournalEntryResponse[] = [];
+    if (options.withEntries) {
+      for (const id of await this.repository.entryIds(manager, row.id)) {
+        entries.push(await this.journal.read(manager, id));
+      }
+    }
+    return {
+      ...toPledgeSummary(row, view, asOf),
+      instalments: view.instalments.map((instalment) => ({
+        seq: instalment.seq,
+        dueDate: instalment.dueDate,
+        amount: instalment.amount.toJSON(),
+        paid: instalment.paid.toJSON(),
+        amountDue: instalment.amountDue.toJSON(),
+        status: instalment.status,
+        daysOverdue: instalment.daysOverdue,
+      })),
+      aging: view.aging.map((line): AgingBucketResponse => ({
+        bucket: line.bucket,
+        amounts: line.amount.isZero() ? [] : [line.amount.toJSON()],
+        functional: line.functional.toJSON(),
+      })),
+      events: (await this.repository.events(manager, row.id)).map((event): PledgeEventResponse => ({
+        kind: event.kind,
+        on: event.effective_on,
+        reason: event.reason,
+        documentRef: event.document_ref,
+        entryId: event.entry_id,
+        approvalId: event.approval_id,
+        actor: event.actor,
+        at: new Date(event.at).toISOString(),
+      })),
+      entries,
+    };
+  }
+}
+
+export function toPledgeSummary(
+  row: PledgeRow,
+  view: PledgeView,
+  asOf: CalendarDate,
+): PledgeSummaryResponse {
+  const { totals } = view;
+  return {
+    id: row.id,
+    reference: row.reference,
+    fund: row.fund_code,
+    donor: { id: row.donor_id, name: row.donor_name },
+    earmark: row.earmark_code,
+    amount: Money.fromMinor(row.amount_minor, row.currency).toJSON(),
+    announcedOn: row.announced_on,
+    agreement:
+      row.agreed_on === null || row.agreed_on > asOf
+        ? null
+        : {
+            agreedOn: row.agreed_on,
+            documentRef: row.agreement_ref as string,
+            conditional: row.conditional,
+            conditionsMetOn:
+              row.conditions_met_on !== null && row.conditions_met_on <= asOf
+                ? row.conditions_met_on
+                : null,
+          },
+    ending:
+      row.ending_kind === null || (row.ending_on as string) > asOf
+        ? null
+        : { kind: row.ending_kind, on: row.ending_on as string, reason: row.ending_reason ?? '' },
+    asOf,
+    status: view.status,
+    paid: totals.paid.toJSON(),
+    writtenOff: totals.writtenOff.toJSON(),
+    cancelled: totals.cancelled.toJSON(),
+    outstanding: totals.outstanding.toJSON(),
+    outstandingFunctional: totals.outstandingFunctional.toJSON(),
+    amountOverdue: view.amountOverdue.toJSON(),
+    nextAmountDue:
+      view.nextAmountDue === null
+        ? null
+        : { ...view.nextAmountDue, amount: view.nextAmountDue.amount.toJSON() },
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+function toFacts(
+  row: PledgeRow,
+  instalments: readonly InstalmentRow[],
+  receivable: readonly ReceivableRow[],
+): PledgeFacts {
+  return {
+    currency: row.currency,
+    functionalCurrency: row.functional_currency,
+    amountMinor: BigInt(row.amount_minor),
+    announcedOn: row.announced_on,
+    agreedOn: row.agreed_on,
+    ending:
+      row.ending_kind === null ? null : { kind: row.ending_kind, on: row.ending_on as string },
+    instalments: instalments.map((instalment) => ({
+      seq: instalment.seq,
+      dueDate: instalment.due_date,
+      amountMinor: BigInt(instalment.amount_minor),
+    })),
+    receivable: receivable.map((sum): ReceivableSum => ({
+      kind: sum.kind,
+      currency: sum.currency,
+      amountMinor: BigInt(sum.amount_minor),
+      functionalMinor: BigInt(sum.functional_minor),
+    })),
+  };
+}
+
+function groupBy<T extends { pledge_id: string }>(rows: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.pledge_id);
+    if (group === undefined) groups.set(row.pledge_id, [row]);
+    else group.push(row);
+  }
+  return groups;
+}
