@@ -6,6 +6,7 @@ import { ApprovalsService } from '../approvals/approvals.service';
 import { ApprovalResponse } from '../approvals/dto/approval.dto';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
+import { ValidationFailedError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
 import { IdempotencyRequest } from '../common/idempotency/idempotency-key.decorator';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
@@ -25,6 +26,7 @@ import {
 } from './dto/journal.dto';
 import {
   AlreadyReversedError,
+  EntryNotReversibleError,
   EntryNotFoundError,
   EntryUnbalancedError,
   InvalidEntryError,
@@ -37,6 +39,12 @@ export const MANUAL_ADJUSTMENT = 'manual-adjustment';
 export const REVERSAL = 'reversal';
 /** The approval kind of manual adjustments. */
 export const JOURNAL_ADJUSTMENT = 'journal.adjustment';
+export const JOURNAL_REVERSAL = 'journal.reversal';
+
+export interface ReversalPayload {
+  entryId: string;
+  reversal: ReverseEntryRequest;
+}
 
 /** What an adjustment's approval request stores: the fund and the entry as the maker sent it. */
 export interface AdjustmentPayload {
@@ -65,6 +73,14 @@ export class JournalService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    this.approvals.register<ReversalPayload, JournalEntryResponse>({
+      kind: JOURNAL_REVERSAL,
+      execute: (manager, payload, context) =>
+        this.reverseNow(manager, context.checker, payload.entryId, payload.reversal, {
+          id: context.approvalId,
+          maker: context.maker,
+        }),
+    });
     this.approvals.register<AdjustmentPayload, JournalEntryResponse>({
       kind: JOURNAL_ADJUSTMENT,
       execute: (manager, payload, context) =>
@@ -171,66 +187,114 @@ export class JournalService implements OnModuleInit {
     return entry;
   }
 
-  /** Cancels an entry by posting its mirror image, linked to it, with a reason. Once only. */
-  reverse(
+  /**
+   * Asks for an entry to be cancelled by its mirror image. Like an adjustment, a reversal needs a
+   * second person: it is checked now and posted when an approver approves (202 with the request).
+   */
+  requestReversal(
     actor: Actor,
     entryId: string,
     request: ReverseEntryRequest,
     idempotency: IdempotencyRequest | undefined,
-  ): Promise<IdempotentResult<JournalEntryResponse>> {
-    return this.idempotency.run(actor, idempotency, 201, async (manager) => {
-      const original = await this.requireEntry(manager, entryId);
-      if (original.reversed_by_entry_id !== null) throw new AlreadyReversedError(original.number);
-      const fund = await this.funds.requireFund(manager, original.fund_code);
-      const lines = (await this.journal.linesOf(manager, [original.id])).map(
-        (line): PostingLine => ({
-          accountCode: line.account_code,
-          donorId: line.donor_id ?? undefined,
-          earmarkId: line.earmark_id ?? undefined,
-          bankAccountId: line.bank_account_id ?? undefined,
-          pledgeId: line.pledge_id ?? undefined,
-          amount: Money.fromMinor(line.amount_minor, line.currency).negate(),
-          functional: Money.fromMinor(line.functional_minor, fund.functional_currency).negate(),
-          rate: line.rate === null ? undefined : Rate.parse(line.rate),
-        }),
-      );
-      try {
-        const posted = await this.ledger.post(
-          manager,
-          actor,
-          fund,
-          await this.funds.accounts(manager, fund.id),
-          {
-            fundId: fund.id,
-            date: request.date ?? original.entry_date,
-            description: `Reversal of ${original.number}: ${original.description}`,
-            sourceType: REVERSAL,
-            sourceRef: original.id,
-            idempotencyKey: `reversal:${original.id}`,
-            lines,
-            reversesEntryId: original.id,
-            reason: request.reason,
-          },
-        );
-        const entry = await this.read(manager, posted.id);
-        await this.audit.record(manager, actor, {
-          action: 'journal.reversal.post',
-          entityType: 'journal_entry',
-          entityId: entry.id,
-          after: entry,
-        });
-        return entry;
-      } catch (error) {
-        const constraint = driverError(error)?.constraint;
-        if (
-          constraint === 'journal_entry_reversed_once' ||
-          constraint === 'journal_entry_source_key'
-        ) {
-          throw new AlreadyReversedError(original.number);
-        }
-        throw error;
-      }
+  ): Promise<IdempotentResult<ApprovalResponse>> {
+    return this.idempotency.run(actor, idempotency, 202, async (manager) => {
+      const original = await this.prepareReversal(manager, entryId, request);
+      return this.approvals.request<ReversalPayload>(manager, actor, {
+        kind: JOURNAL_REVERSAL,
+        summary: `Reverse ${original.number} (${original.description}): ${request.reason}`,
+        payload: { entryId: original.id, reversal: request },
+        fundId: original.fund_id,
+        subject: original.id,
+      });
     });
+  }
+
+  /**
+   * Posts the mirror image of an entry, linked to it, with a reason, in the caller's transaction:
+   * through an approval (`actor` the approver, the maker the author), or directly in tests of the
+   * ledger itself. An entry is reversed at most once.
+   */
+  async reverseNow(
+    manager: EntityManager,
+    actor: Actor,
+    entryId: string,
+    request: ReverseEntryRequest,
+    approval?: { id: string; maker: ApprovalMaker },
+  ): Promise<JournalEntryResponse> {
+    const original = await this.prepareReversal(manager, entryId, request);
+    const fund = await this.funds.requireFund(manager, original.fund_code);
+    const lines = (await this.journal.linesOf(manager, [original.id])).map((line): PostingLine => ({
+      accountCode: line.account_code,
+      donorId: line.donor_id ?? undefined,
+      earmarkId: line.earmark_id ?? undefined,
+      bankAccountId: line.bank_account_id ?? undefined,
+      pledgeId: line.pledge_id ?? undefined,
+      amount: Money.fromMinor(line.amount_minor, line.currency).negate(),
+      functional: Money.fromMinor(line.functional_minor, fund.functional_currency).negate(),
+      rate: line.rate === null ? undefined : Rate.parse(line.rate),
+    }));
+    try {
+      const posted = await this.ledger.post(
+        manager,
+        approval?.maker ?? actor,
+        fund,
+        await this.funds.accounts(manager, fund.id),
+        {
+          fundId: fund.id,
+          date: request.date ?? original.entry_date,
+          description: `Reversal of ${original.number}: ${original.description}`,
+          sourceType: REVERSAL,
+          sourceRef: original.id,
+          idempotencyKey: `reversal:${original.id}`,
+          lines,
+          reversesEntryId: original.id,
+          reason: request.reason,
+        },
+      );
+      const entry = await this.read(manager, posted.id);
+      await this.audit.record(manager, actor, {
+        action: 'journal.reversal.post',
+        entityType: 'journal_entry',
+        entityId: entry.id,
+        after: { ...entry, approvalId: approval?.id ?? null },
+      });
+      return entry;
+    } catch (error) {
+      const constraint = driverError(error)?.constraint;
+      if (
+        constraint === 'journal_entry_reversed_once' ||
+        constraint === 'journal_entry_source_key'
+      ) {
+        throw new AlreadyReversedError(original.number);
+      }
+      throw error;
+    }
+  }
+
+  /** Whether the entry may be reversed as asked: it exists, is not reversed, is the ledger's own. */
+  private async prepareReversal(
+    manager: EntityManager,
+    entryId: string,
+    request: ReverseEntryRequest,
+  ): Promise<EntryRow> {
+    const original = await this.requireEntry(manager, entryId);
+    if (original.reversed_by_entry_id !== null) throw new AlreadyReversedError(original.number);
+    // Entries of business events (pledges, receipts…) are undone through their own workflow,
+    // which keeps the business record and the ledger in step; a reversal is not undone by
+    // another reversal but corrected by an adjustment.
+    if (original.source_type !== MANUAL_ADJUSTMENT) {
+      throw new EntryNotReversibleError(original.number, original.source_type);
+    }
+    if (request.date !== undefined && request.date < original.entry_date) {
+      throw new ValidationFailedError([
+        {
+          field: 'date',
+          rule: 'notBeforeOriginal',
+          reason: `must not be before the original entry's date ${original.entry_date}`,
+        },
+      ]);
+    }
+    return original;
   }
 
   get(id: string): Promise<JournalEntryResponse> {

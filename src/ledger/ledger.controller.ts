@@ -88,14 +88,17 @@ export class LedgerController {
   @Access('finance_officer')
   @Post('journal-entries/:id/reversal')
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiCreatedResponse({ type: JournalEntryResponse, description: 'The reversal entry' })
+  @ApiAcceptedResponse({
+    type: ApprovalResponse,
+    description: 'The reversal, checked and waiting for an approver; posted when approved',
+  })
   reverse(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Body() request: ReverseEntryRequest,
     @IdempotencyKey() idempotency: IdempotencyRequest | undefined,
-  ): Promise<IdempotentResult<JournalEntryResponse>> {
-    return this.journal.reverse(actor, id, request, idempotency);
+  ): Promise<IdempotentResult<ApprovalResponse>> {
+    return this.journal.requestReversal(actor, id, request, idempotency);
   }
 
   @Access(...STAFF)

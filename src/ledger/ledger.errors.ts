@@ -74,3 +74,15 @@ export class PeriodStateError extends AppError {
     );
   }
 }
+
+export class EntryNotReversibleError extends AppError {
+  constructor(number: string, sourceType: string) {
+    super(
+      409,
+      'entry-not-reversible',
+      'This entry is not reversed here',
+      `Journal entry ${number} records a ${sourceType} event: undo it through its own workflow ` +
+        '(a pledge is cancelled or written off, a reversal is corrected by an adjustment).',
+    );
+  }
+}

@@ -256,19 +256,24 @@ describe('audit trail through the API', () => {
         }),
       ]);
 
-      const reversed = await http()
-        .post(`/api/v1/journal-entries/${posted.body.id}/reversal`)
-        .set(officer)
-        .send({ reason: 'Posted to the wrong donor' });
-      expect(reversed.status).toBe(201);
-      expect(await auditOf(reversed)).toEqual([
-        expect.objectContaining({
-          actor: 'officer.a',
-          action: 'journal.reversal.post',
-          entityId: reversed.body.id,
-          after: reversed.body,
-        }),
-      ]);
+      const reversed = await requestAndApprove(
+        app,
+        `/api/v1/journal-entries/${posted.body.id}/reversal`,
+        { reason: 'Posted to the wrong donor' },
+        officer,
+        approver,
+      );
+      expect(reversed.status).toBe(200);
+      // The approver makes the reversal happen: its record is in the approval's request.
+      expect(await auditOf(reversed.approved!)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            actor: 'approver.a',
+            action: 'journal.reversal.post',
+            entityId: reversed.body.id,
+          }),
+        ]),
+      );
       expect(reversed.body.reversesEntryId).toBe(posted.body.id);
     });
 
@@ -330,7 +335,7 @@ describe('audit trail through the API', () => {
       expect(await auditCount()).toBe(before);
     });
 
-    it('a failed change writes nothing: a second reversal of the same entry is refused', async () => {
+    it('a failed change writes nothing: a second reversal request for the same entry is refused', async () => {
       const posted = await postAdjustment(
         app,
         receivableAdjustment(newDonorId(), '20.00'),
@@ -342,7 +347,8 @@ describe('audit trail through the API', () => {
           .post(`/api/v1/journal-entries/${posted.body.id}/reversal`)
           .set(officer)
           .send({ reason: 'Entered twice' });
-      expect((await reverse()).status).toBe(201);
+      // One reversal request may be pending per entry; a second is refused and writes nothing.
+      expect((await reverse()).status).toBe(202);
       const before = await auditCount();
       const again = await reverse();
       expect(again.status).toBe(409);
@@ -364,9 +370,9 @@ describe('audit trail through the API', () => {
           .set('Idempotency-Key', 'audit-replay-0001')
           .send({ reason: 'Entered by mistake' });
       const first = await send();
-      expect(first.status).toBe(201);
+      expect(first.status).toBe(202);
       const replay = await send();
-      expect(replay.status).toBe(201);
+      expect(replay.status).toBe(202);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(await auditOf(first)).toHaveLength(1);
       expect(await auditOf(replay)).toEqual([]);

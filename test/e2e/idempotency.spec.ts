@@ -157,8 +157,8 @@ describe('Idempotency-Key on money-moving requests', () => {
         .send({ reason: 'duplicate' });
     const first = await reverse();
     const second = await reverse();
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(201);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.body.id).toBe(first.body.id);
   });

@@ -159,7 +159,9 @@ describe('ledger invariants under a random workload', () => {
         posted.push(entry.id);
       } else if (posted.length > 0) {
         const id = posted.splice(cmd.pick % posted.length, 1)[0];
-        await journal.reverse(actor, id, { reason: 'property test' }, undefined);
+        await transactions.run((manager) =>
+          journal.reverseNow(manager, actor, id, { reason: 'property test' }),
+        );
       }
     }
   }

@@ -262,29 +262,52 @@ describe('ledger through the API', () => {
   });
 
   describe('reversals', () => {
-    it('posts the mirror entry once, linked to the original, with a reason', async () => {
+    it('posts the mirror entry once, linked to the original, with a reason, when approved', async () => {
       const original = await posted(receivableAdjustment(newDonorId(), '300.00', '2026-05-05'));
-      const reversal = await as('officer.b')
+      const requested = await as('officer.b')
         .post(`/api/v1/journal-entries/${original.body.id}/reversal`)
         .send({ reason: 'Posted to the wrong donor' });
-      expect(reversal.status).toBe(201);
-      expect(reversal.body).toMatchObject({
+      expect(requested.status).toBe(202);
+      expect(requested.body).toMatchObject({ kind: 'journal.reversal', status: 'pending' });
+      // Nothing is reversed until a second person approves.
+      expect(
+        (await http().get(`/api/v1/journal-entries/${original.body.id}`)).body.reversedByEntryId,
+      ).toBeNull();
+
+      const approved = await approve(app, requested.body.id, auth['approver.a']);
+      expect(approved.status).toBe(200);
+      const reversal = approved.body.result;
+      expect(reversal).toMatchObject({
         reversesEntryId: original.body.id,
         reason: 'Posted to the wrong donor',
         date: '2026-05-05',
         source: { type: 'reversal', ref: original.body.id },
         createdBy: 'officer.b',
       });
-      expect(reversal.body.lines[0].credit).toEqual({ currency: 'CHF', amount: '300.00' });
-      expect(reversal.body.lines[1].debit).toEqual({ currency: 'CHF', amount: '300.00' });
+      expect(reversal.lines[0].credit).toEqual({ currency: 'CHF', amount: '300.00' });
+      expect(reversal.lines[1].debit).toEqual({ currency: 'CHF', amount: '300.00' });
       const reread = await http().get(`/api/v1/journal-entries/${original.body.id}`);
-      expect(reread.body.reversedByEntryId).toBe(reversal.body.id);
+      expect(reread.body.reversedByEntryId).toBe(reversal.id);
 
       const again = await http()
         .post(`/api/v1/journal-entries/${original.body.id}/reversal`)
         .send({ reason: 'Twice' });
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('entry-already-reversed');
+      const ofTheReversal = await http()
+        .post(`/api/v1/journal-entries/${reversal.id as string}/reversal`)
+        .send({ reason: 'Undo the undo' });
+      expect(ofTheReversal.status).toBe(409);
+      expect(ofTheReversal.body.code).toBe('entry-not-reversible');
+    });
+
+    it('refuses a reversal dated before its original', async () => {
+      const original = await posted(receivableAdjustment(newDonorId(), '5.00', '2026-05-10'));
+      const res = await http()
+        .post(`/api/v1/journal-entries/${original.body.id}/reversal`)
+        .send({ reason: 'Backdated', date: '2026-05-09' });
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0].field).toBe('date');
     });
 
     it('needs a reason', async () => {

@@ -621,11 +621,13 @@ describe('pledges through the API', () => {
       await pay(pledge, '100.00', '2026-03-01');
       expect((await getPledge(pledge.id as string, '2026-03-02')).status).toBe('paid');
       const payment = ((await getPledge(pledge.id as string, '2026-03-02')).entries as Body[])[1];
-      const reversal = await as('officer.a')
+      const requested = await as('officer.a')
         .post(`/api/v1/journal-entries/${payment.id as string}/reversal`)
         .send({ reason: 'Paid by another donor', date: '2026-03-05' });
-      expect(reversal.status).toBe(201);
-      expect(reversal.body.lines[1]).toMatchObject({ pledgeId: pledge.id });
+      expect(requested.status).toBe(202);
+      const reversal = await approve(app, requested.body.id as string, auth['approver.a']);
+      expect(reversal.status).toBe(200);
+      expect(reversal.body.result.lines[1]).toMatchObject({ pledgeId: pledge.id });
       const view = await getPledge(pledge.id as string, '2026-03-05');
       expect(view).toMatchObject({
         status: 'agreed',
