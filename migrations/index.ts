@@ -7,6 +7,7 @@ import { Identity1764800000000 } from './1764800000000-Identity';
 import { Approvals1764900000000 } from './1764900000000-Approvals';
 import { Donors1765000000000 } from './1765000000000-Donors';
 import { Pledges1765100000000 } from './1765100000000-Pledges';
+import { PledgeAmendments1765150000000 } from './1765150000000-PledgeAmendments';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Approvals1764900000000,
   Donors1765000000000,
   Pledges1765100000000,
+  PledgeAmendments1765150000000,
 ];

@@ -35,6 +35,8 @@ export const PLEDGE_AGREEMENT = 'pledge-agreement';
 export const PLEDGE_CONDITIONS_MET = 'pledge-conditions-met';
 export const PLEDGE_CANCELLATION = 'pledge-cancellation';
 export const PLEDGE_WRITE_OFF = 'pledge-write-off';
+/** The difference an amendment makes to an agreed pledge's amount (either sign). */
+export const PLEDGE_AMENDMENT = 'pledge-amendment';
 
 /** Receivable lines of one pledge summed by what caused them (a reversal counts as its original). */
 export interface ReceivableSum {
@@ -95,9 +97,13 @@ export interface PledgeView {
   aging: AgingLine[];
 }
 
-const LIFECYCLE = new Set([PLEDGE_AGREEMENT, PLEDGE_CANCELLATION, PLEDGE_WRITE_OFF]);
+const BOOKING = new Set([PLEDGE_AGREEMENT, PLEDGE_AMENDMENT]);
+const LIFECYCLE = new Set([...BOOKING, PLEDGE_CANCELLATION, PLEDGE_WRITE_OFF]);
 
-/** What the receivable lines say: booked at agreement, ended, and paid (every other credit). */
+/**
+ * What the receivable lines say: booked (at agreement and by amendments), ended, and paid (every
+ * other credit).
+ */
 export function receivableTotals(facts: PledgeFacts): ReceivableTotals {
   const { currency, functionalCurrency } = facts;
   const sum = (filter: (row: ReceivableSum) => boolean): Money =>
@@ -113,7 +119,7 @@ export function receivableTotals(facts: PledgeFacts): ReceivableTotals {
     others.set(row.currency, (others.get(row.currency) ?? 0n) + row.amountMinor);
   }
   return {
-    booked: sum((row) => row.kind === PLEDGE_AGREEMENT),
+    booked: sum((row) => BOOKING.has(row.kind)),
     paid: sum((row) => !LIFECYCLE.has(row.kind)).negate(),
     writtenOff: sum((row) => row.kind === PLEDGE_WRITE_OFF).negate(),
     cancelled: sum((row) => row.kind === PLEDGE_CANCELLATION).negate(),
@@ -137,9 +143,10 @@ export function receivableTotals(facts: PledgeFacts): ReceivableTotals {
  * - overdue: an instalment whose due date has passed (before `asOf`) is not fully cleared;
  * - partially paid: part of the schedule is cleared;
  * - agreed: nothing cleared yet, nothing overdue.
- * "Paid" is every credit to the receivable other than the pledge's own agreement, cancellation
- * and write-off (until receipts arrive, a manual adjustment line naming the pledge). Amounts are
- * cleared from the schedule oldest due first: paid amounts to show what each instalment received,
+ * "Paid" is every credit to the receivable other than the pledge's own agreement, amendments,
+ * cancellation and write-off (until receipts arrive, a manual adjustment line naming the
+ * pledge). Amounts are cleared from the schedule oldest due first: paid amounts to show what each
+ * instalment received,
  * and the whole cleared part (amount − outstanding) to say what each instalment still asks for,
  * so that the amounts due always add up to the outstanding receivable of the ledger.
  */

@@ -6,12 +6,21 @@ import { JournalService } from '../ledger/journal.service';
 import { Money } from '../money/money';
 import {
   AgingBucketResponse,
+  AmendedInstalmentResponse,
+  PledgeAmendmentSummaryResponse,
   PledgeEventResponse,
   PledgeResponse,
   PledgeSummaryResponse,
 } from './dto/pledge.dto';
 import { derivePledge, PledgeFacts, PledgeView, ReceivableSum } from './pledge-status';
-import { InstalmentRow, PledgeRow, PledgesRepository, ReceivableRow } from './pledges.repository';
+import {
+  AmendmentRow,
+  InstalmentRow,
+  PledgeRow,
+  PledgesRepository,
+  ReceivableRow,
+  StoredScheduleLine,
+} from './pledges.repository';
 
 export const RECEIVABLE = '1100';
 
@@ -32,7 +41,11 @@ export class PledgeViewsService {
     private readonly journal: JournalService,
   ) {}
 
-  /** Three queries whatever the number of pledges: rows given, instalments, receivable sums. */
+  /**
+   * Four queries whatever the number of pledges: rows given, instalments, receivable sums, and
+   * the amendments made after `asOf`. A pledge amended since is read with the amount and schedule
+   * in force on `asOf` (the returned row carries that amount).
+   */
   async views(
     manager: EntityManager,
     rows: readonly PledgeRow[],
@@ -41,13 +54,27 @@ export class PledgeViewsService {
     const ids = rows.map((row) => row.id);
     const instalments = groupBy(await this.repository.instalments(manager, ids));
     const receivable = groupBy(await this.repository.accountSums(manager, ids, RECEIVABLE, asOf));
-    return rows.map((row) => ({
-      row,
-      view: derivePledge(
-        toFacts(row, instalments.get(row.id) ?? [], receivable.get(row.id) ?? []),
-        asOf,
-      ),
-    }));
+    const later = new Map(
+      (await this.repository.amendmentsAfter(manager, ids, asOf)).map((a) => [a.pledge_id, a]),
+    );
+    return rows.map((stored) => {
+      const amendment = later.get(stored.id);
+      const row =
+        amendment === undefined ? stored : { ...stored, amount_minor: amendment.amount_before };
+      const schedule =
+        amendment === undefined
+          ? (instalments.get(row.id) ?? [])
+          : amendment.schedule_before.map((line): InstalmentRow => ({
+              pledge_id: row.id,
+              seq: line.seq,
+              due_date: line.dueDate,
+              amount_minor: line.amountMinor,
+            }));
+      return {
+        row,
+        view: derivePledge(toFacts(row, schedule, receivable.get(row.id) ?? []), asOf),
+      };
+    });
   }
 
   async detail(
@@ -56,7 +83,7 @@ export class PledgeViewsService {
     asOf: CalendarDate,
     options: { withEntries: boolean },
   ): Promise<PledgeResponse> {
-    const [{ view }] = await this.views(manager, [row], asOf);
+    const [{ row: asOfRow, view }] = await this.views(manager, [row], asOf);
     const entries: JournalEntryResponse[] = [];
     if (options.withEntries) {
       for (const id of await this.repository.entryIds(manager, row.id)) {
@@ -64,7 +91,7 @@ export class PledgeViewsService {
       }
     }
     return {
-      ...toPledgeSummary(row, view, asOf),
+      ...toPledgeSummary(asOfRow, view, asOf),
       instalments: view.instalments.map((instalment) => ({
         seq: instalment.seq,
         dueDate: instalment.dueDate,
@@ -89,9 +116,42 @@ export class PledgeViewsService {
         actor: event.actor,
         at: new Date(event.at).toISOString(),
       })),
+      amendments: (await this.repository.amendments(manager, row.id)).map((amendment) =>
+        toAmendmentSummary(amendment, row.currency),
+      ),
       entries,
     };
   }
+}
+
+export function toAmendmentSummary(
+  amendment: AmendmentRow,
+  currency: string,
+): PledgeAmendmentSummaryResponse {
+  return {
+    id: amendment.id,
+    number: amendment.number,
+    date: amendment.effective_on,
+    reason: amendment.reason,
+    amountBefore: Money.fromMinor(amendment.amount_before, currency).toJSON(),
+    amountAfter: Money.fromMinor(amendment.amount_after, currency).toJSON(),
+    scheduleBefore: toScheduleResponse(amendment.schedule_before, currency),
+    scheduleAfter: toScheduleResponse(amendment.schedule_after, currency),
+    entryId: amendment.entry_id,
+    actor: amendment.actor,
+    at: new Date(amendment.at).toISOString(),
+  };
+}
+
+export function toScheduleResponse(
+  lines: readonly StoredScheduleLine[],
+  currency: string,
+): AmendedInstalmentResponse[] {
+  return lines.map((line) => ({
+    seq: line.seq,
+    dueDate: line.dueDate,
+    amount: Money.fromMinor(line.amountMinor, currency).toJSON(),
+  }));
 }
 
 export function toPledgeSummary(

@@ -29,6 +29,8 @@ import {
   PledgeQuery,
   PledgeResponse,
 } from './dto/pledge.dto';
+import { AmendPledgeRequest, PledgeAmendmentResponse } from './dto/pledge-amendment.dto';
+import { PledgeAmendmentsService } from './pledge-amendments.service';
 import { PledgeOutstandingService } from './pledge-outstanding.service';
 import { PledgesService } from './pledges.service';
 
@@ -41,7 +43,10 @@ const IDEMPOTENCY_HEADER = {
 @ApiTags('pledges')
 @Controller(`${API_V1}/pledges`)
 export class PledgesController {
-  constructor(private readonly pledges: PledgesService) {}
+  constructor(
+    private readonly pledges: PledgesService,
+    private readonly amendments: PledgeAmendmentsService,
+  ) {}
 
   @Access('finance_officer')
   @Post()
@@ -104,6 +109,29 @@ export class PledgesController {
     @IdempotencyKey() idempotency: IdempotencyRequest | undefined,
   ): Promise<IdempotentResult<PledgeResponse>> {
     return this.pledges.agree(actor, id, request, idempotency);
+  }
+
+  @Access('finance_officer')
+  @Post(':id/amendments')
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({
+    summary: 'Amend the amount and named unpaid instalments of a pledge',
+    description:
+      'Only the instalments named in `instalments` change; paid or partly paid ones cannot. The ' +
+      'schedule must sum to the new amount. For an agreed pledge the difference is posted as its ' +
+      'own entry (source `pledge-amendment`) at the UN rate of the amendment date; an announced ' +
+      'pledge posts nothing. With `dryRun: true`, answers 200 with the resulting schedule and ' +
+      'entry lines, writing nothing.',
+  })
+  @ApiCreatedResponse({ type: PledgeAmendmentResponse, description: 'The amendment applied' })
+  @ApiOkResponse({ type: PledgeAmendmentResponse, description: 'Dry run: nothing written' })
+  amend(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() request: AmendPledgeRequest,
+    @IdempotencyKey() idempotency: IdempotencyRequest | undefined,
+  ): Promise<IdempotentResult<PledgeAmendmentResponse>> {
+    return this.amendments.amend(actor, id, request, idempotency);
   }
 
   @Access('finance_officer')

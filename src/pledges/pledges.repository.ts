@@ -75,6 +75,46 @@ export interface NewEvent {
   actor: string;
 }
 
+/** An instalment as kept in an amendment's history (amounts as text: JSON has no bigint). */
+export interface StoredScheduleLine {
+  seq: number;
+  dueDate: string;
+  amountMinor: string;
+}
+
+export interface AmendmentRow {
+  id: string;
+  pledge_id: string;
+  number: number;
+  effective_on: string;
+  reason: string;
+  amount_before: string;
+  amount_after: string;
+  schedule_before: StoredScheduleLine[];
+  schedule_after: StoredScheduleLine[];
+  entry_id: string | null;
+  actor: string;
+  at: Date;
+}
+
+export interface NewAmendment {
+  pledgeId: string;
+  number: number;
+  effectiveOn: CalendarDate;
+  reason: string;
+  amountBefore: bigint;
+  amountAfter: bigint;
+  scheduleBefore: StoredScheduleLine[];
+  scheduleAfter: StoredScheduleLine[];
+  entryId?: string;
+  actor: string;
+}
+
+const AMENDMENT_COLUMNS = `
+  id, pledge_id, number, to_char(effective_on, 'YYYY-MM-DD') AS effective_on, reason,
+  amount_before::text AS amount_before, amount_after::text AS amount_after, schedule_before,
+  schedule_after, entry_id, actor, at`;
+
 /** Filters of the pledge list that are stored columns (status is derived, filtered later). */
 export interface PledgeFilter {
   fundId?: string;
@@ -359,6 +399,117 @@ export class PledgesRepository {
       [pledgeId],
     );
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * For each pledge amended after `asOf`, the first such amendment: its `schedule_before` and
+   * `amount_before` are the schedule and amount in force on `asOf`.
+   */
+  amendmentsAfter(
+    manager: EntityManager,
+    pledgeIds: readonly string[],
+    asOf: CalendarDate,
+  ): Promise<AmendmentRow[]> {
+    if (pledgeIds.length === 0) return Promise.resolve([]);
+    return manager.query<AmendmentRow[]>(
+      `SELECT DISTINCT ON (pledge_id) ${AMENDMENT_COLUMNS}
+         FROM pledge_amendment WHERE pledge_id = ANY($1::uuid[]) AND effective_on > $2::date
+        ORDER BY pledge_id, number`,
+      [pledgeIds, asOf],
+    );
+  }
+
+  amendments(manager: EntityManager, pledgeId: string): Promise<AmendmentRow[]> {
+    return manager.query<AmendmentRow[]>(
+      `SELECT ${AMENDMENT_COLUMNS} FROM pledge_amendment WHERE pledge_id = $1 ORDER BY number`,
+      [pledgeId],
+    );
+  }
+
+  /** The latest amendment's number and date, and the highest instalment number ever used. */
+  async amendmentState(
+    manager: EntityManager,
+    pledgeId: string,
+  ): Promise<{ lastNumber: number; lastOn: CalendarDate | null; maxSeq: number }> {
+    const [row] = await manager.query<
+      { last_number: number | null; last_on: string | null; max_seq: number | null }[]
+    >(
+      `SELECT (SELECT max(number) FROM pledge_amendment WHERE pledge_id = $1) AS last_number,
+              (SELECT to_char(max(effective_on), 'YYYY-MM-DD')
+                 FROM pledge_amendment WHERE pledge_id = $1) AS last_on,
+              greatest(
+                (SELECT max(seq) FROM pledge_instalment WHERE pledge_id = $1),
+                (SELECT max((line ->> 'seq')::int)
+                   FROM pledge_amendment a, jsonb_array_elements(a.schedule_before) line
+                  WHERE a.pledge_id = $1)) AS max_seq`,
+      [pledgeId],
+    );
+    return {
+      lastNumber: row.last_number ?? 0,
+      lastOn: row.last_on,
+      maxSeq: row.max_seq ?? 0,
+    };
+  }
+
+  async insertAmendment(manager: EntityManager, amendment: NewAmendment): Promise<string> {
+    const [row] = await manager.query<{ id: string }[]>(
+      `INSERT INTO pledge_amendment (pledge_id, number, effective_on, reason, amount_before,
+         amount_after, schedule_before, schedule_after, entry_id, actor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10) RETURNING id`,
+      [
+        amendment.pledgeId,
+        amendment.number,
+        amendment.effectiveOn,
+        amendment.reason,
+        amendment.amountBefore.toString(),
+        amendment.amountAfter.toString(),
+        JSON.stringify(amendment.scheduleBefore),
+        JSON.stringify(amendment.scheduleAfter),
+        amendment.entryId ?? null,
+        amendment.actor,
+      ],
+    );
+    return row.id;
+  }
+
+  /**
+   * Writes an amended schedule: removes, changes and adds exactly the instalments given. The
+   * sum is checked by the database at commit, with the pledge's new amount.
+   */
+  async amendSchedule(
+    manager: EntityManager,
+    pledgeId: string,
+    amountMinor: bigint,
+    changes: {
+      removed: readonly number[];
+      changed: ReadonlyArray<{ seq: number; dueDate: CalendarDate; amountMinor: bigint }>;
+      added: ReadonlyArray<{ seq: number; dueDate: CalendarDate; amountMinor: bigint }>;
+    },
+  ): Promise<void> {
+    await manager.query(`UPDATE pledge SET amount_minor = $2 WHERE id = $1`, [
+      pledgeId,
+      amountMinor.toString(),
+    ]);
+    if (changes.removed.length > 0) {
+      await manager.query(
+        `DELETE FROM pledge_instalment WHERE pledge_id = $1 AND seq = ANY($2::smallint[])`,
+        [pledgeId, changes.removed],
+      );
+    }
+    for (const line of changes.changed) {
+      await manager.query(
+        `UPDATE pledge_instalment SET due_date = $3, amount_minor = $4
+          WHERE pledge_id = $1 AND seq = $2`,
+        [pledgeId, line.seq, line.dueDate, line.amountMinor.toString()],
+      );
+    }
+    for (const line of changes.added) {
+      await manager.query(
+        `INSERT INTO pledge_instalment (pledge_id, seq, due_date, amount_minor)
+         VALUES ($1, $2, $3, $4)`,
+        [pledgeId, line.seq, line.dueDate, line.amountMinor.toString()],
+      );
+    }
   }
 
   async donorName(manager: EntityManager, donorId: string): Promise<string | undefined> {

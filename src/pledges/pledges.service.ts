@@ -184,6 +184,7 @@ export class PledgesService implements OnModuleInit {
           },
         ]);
       }
+      await this.assertNotBeforeAmendment(manager, pledge, 'agreedOn', request.agreedOn);
       const conditional = request.conditional ?? false;
       const fund = await this.funds.requireFund(manager, pledge.fund_code);
       const amount = Money.fromMinor(pledge.amount_minor, pledge.currency);
@@ -260,6 +261,7 @@ export class PledgesService implements OnModuleInit {
           },
         ]);
       }
+      await this.assertNotBeforeAmendment(manager, pledge, 'date', request.date);
       const fund = await this.funds.requireFund(manager, pledge.fund_code);
       const held = await this.balanceByCurrency(manager, pledge, CONDITIONAL_CONTRIBUTIONS);
       const dimensions = pledgeDimensions(pledge);
@@ -547,6 +549,7 @@ export class PledgesService implements OnModuleInit {
         },
       ]);
     }
+    await this.assertNotBeforeAmendment(manager, pledge, 'date', payload.date);
     if (ending === 'written-off' && unmet) throw new ConditionsNotMetError(pledge.reference);
     if (!agreed) return { pledge };
     const action = ending === 'cancelled' ? 'cancel' : 'write off';
@@ -602,6 +605,28 @@ export class PledgesService implements OnModuleInit {
         amount: Money.of(sum.amount, currency),
         functional: Money.of(sum.functional, pledge.functional_currency),
       }));
+  }
+
+  /**
+   * What happens to a pledge is dated in order: a change dated before an amendment would be
+   * read against a schedule and amount that were not yet in force on its date.
+   */
+  private async assertNotBeforeAmendment(
+    manager: EntityManager,
+    pledge: PledgeRow,
+    field: string,
+    date: CalendarDate,
+  ): Promise<void> {
+    const { lastOn } = await this.repository.amendmentState(manager, pledge.id);
+    if (lastOn !== null && date < lastOn) {
+      throw new InvalidPledgeError([
+        {
+          field,
+          rule: 'notBeforeAmendment',
+          reason: `must be on or after the last amendment, ${lastOn}`,
+        },
+      ]);
+    }
   }
 
   private async toFunctional(

@@ -685,7 +685,46 @@ describe('pledges through the API', () => {
         { agreedOn: '2026-01-20' },
       );
       await pay(usd, '120.00', '2026-04-01', 'USD');
-      for (const asOf of ['2026-03-15', '2026-07-01', '2026-12-31']) {
+      // Amended pledges keep tying, before and after the amendment: a USD increase booked at the
+      // rate of its date, and a CHF decrease of a partly paid pledge.
+      const raised = await agreedPledge(
+        {
+          donorId: donors.Ghana,
+          currency: 'USD',
+          amount: '200.00',
+          instalments: [{ dueDate: '2026-02-28', amount: '200.00' }],
+        },
+        { agreedOn: '2026-01-20' },
+      );
+      await pay(raised, '50.00', '2026-02-15', 'USD');
+      const lowered = await agreedPledge({ donorId: donors.Ghana });
+      await pay(lowered, '120.00', '2026-04-10');
+      for (const [pledge, body] of [
+        [
+          raised,
+          {
+            date: '2026-05-15',
+            reason: 'Raised by letter of 10 May',
+            amount: '300.00',
+            instalments: { add: [{ dueDate: '2026-09-30', amount: '100.00' }] },
+          },
+        ],
+        [
+          lowered,
+          {
+            date: '2026-06-01',
+            reason: 'Lowered by letter of 25 May',
+            amount: '250.00',
+            instalments: { change: [{ seq: 3, amount: '50.00' }] },
+          },
+        ],
+      ] as const) {
+        const amended = await as('officer.a')
+          .post(`/api/v1/pledges/${pledge.id as string}/amendments`)
+          .send(body);
+        expect(amended.status).toBe(201);
+      }
+      for (const asOf of ['2026-03-15', '2026-05-20', '2026-07-01', '2026-12-31']) {
         const report = await as('auditor.a').get(
           `/api/v1/funds/WSIS-TF/outstanding?asOf=${asOf}&groupBy=donor`,
         );

@@ -317,10 +317,37 @@ export class PledgeEventResponse {
   @ApiProperty() at!: string;
 }
 
+export class AmendedInstalmentResponse {
+  @ApiProperty() seq!: number;
+  @ApiProperty({ example: '2026-06-30' }) dueDate!: string;
+  @ApiProperty({ type: MoneyResponse }) amount!: MoneyResponse;
+  @ApiPropertyOptional({ enum: ['unchanged', 'changed', 'added'] }) change?: string;
+}
+
+/** An amendment as listed on the pledge. */
+export class PledgeAmendmentSummaryResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() number!: number;
+  @ApiProperty({ example: '2026-06-15' }) date!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: MoneyResponse }) amountBefore!: MoneyResponse;
+  @ApiProperty({ type: MoneyResponse }) amountAfter!: MoneyResponse;
+  @ApiProperty({ type: [AmendedInstalmentResponse] }) scheduleBefore!: AmendedInstalmentResponse[];
+  @ApiProperty({ type: [AmendedInstalmentResponse] }) scheduleAfter!: AmendedInstalmentResponse[];
+  @ApiPropertyOptional({ nullable: true, type: String }) entryId!: string | null;
+  @ApiProperty() actor!: string;
+  @ApiProperty() at!: string;
+}
+
 export class PledgeResponse extends PledgeSummaryResponse {
   @ApiProperty({ type: [PledgeInstalmentResponse] }) instalments!: PledgeInstalmentResponse[];
   @ApiProperty({ type: [AgingBucketResponse] }) aging!: AgingBucketResponse[];
   @ApiProperty({ type: [PledgeEventResponse] }) events!: PledgeEventResponse[];
+  @ApiProperty({
+    type: [PledgeAmendmentSummaryResponse],
+    description: 'Every amendment, oldest first (whatever the as-of date)',
+  })
+  amendments!: PledgeAmendmentSummaryResponse[];
   @ApiProperty({
     type: [JournalEntryResponse],
     description: 'Entries naming the pledge (empty for donor users)',

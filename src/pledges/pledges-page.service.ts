@@ -1,0 +1,690 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ApprovalResponse } from '../approvals/dto/approval.dto';
+import { todayUtc } from '../common/calendar-date';
+import { AppError } from '../common/errors/app-error';
+import { FieldError } from '../common/errors/problem';
+import { requestFingerprint } from '../common/idempotency/idempotency-key.decorator';
+import { IdempotentResult } from '../common/idempotency/idempotent-result';
+import { createValidationPipe } from '../common/validation';
+import { DonorsPageService, FormBody, PageResult } from '../donors/donors-page.service';
+import { DonorResponse } from '../donors/dto/donor.dto';
+import { DonorsService } from '../donors/donors.service';
+import { FundsService } from '../funds/funds.service';
+import { MoneyResponse } from '../ledger/dto/journal.dto';
+import { Viewer, ViewRenderer } from '../web/view-renderer';
+import {
+  AgreePledgeRequest,
+  ConditionsMetRequest,
+  CreatePledgeRequest,
+  EndPledgeRequest,
+  ListPledgesQuery,
+  PledgeResponse,
+  PledgeSummaryResponse,
+} from './dto/pledge.dto';
+import { MAX_INSTALMENTS, SCHEDULE_PERIODS } from './pledge-schedule';
+import { PLEDGE_STATUSES, PledgeStatus } from './pledge-status';
+import { PledgesService } from './pledges.service';
+
+const PAGE_SIZE = 25;
+/** Empty schedule rows under the filled ones, so that rows can be added without script. */
+const BLANK_ROWS = 2;
+const MIN_ROWS = 4;
+const DONOR_CHOICES = 200;
+const WRITERS = ['finance_officer'];
+
+export const STATUS_LABELS: Record<PledgeStatus, string> = {
+  announced: 'Announced',
+  agreed: 'Agreed',
+  'partially-paid': 'Partially paid',
+  paid: 'Paid',
+  overdue: 'Overdue',
+  'written-off': 'Written off',
+  cancelled: 'Cancelled',
+};
+
+const PERIOD_LABELS: Record<(typeof SCHEDULE_PERIODS)[number], string> = {
+  month: 'Monthly',
+  quarter: 'Quarterly',
+  year: 'Yearly',
+};
+
+/** The actions of the detail page, each a form of its own. */
+export const PLEDGE_ACTIONS = ['agreement', 'conditions-met', 'cancellation', 'write-off'] as const;
+export type PledgeAction = (typeof PLEDGE_ACTIONS)[number];
+
+/** Actions that cannot be undone by the one who does them: a ticked "I confirm" is required. */
+const CONFIRMED: readonly PledgeAction[] = ['agreement', 'cancellation', 'write-off'];
+
+const DONE_NOTICES: Record<string, string> = {
+  created: 'Pledge recorded (announced, off-ledger until its agreement is recorded).',
+  agreement: 'Agreement recorded and booked.',
+  'conditions-met': 'Conditions recorded as met; the contribution is now revenue.',
+};
+
+interface ScheduleRow {
+  index: number;
+  dueDate: string;
+  amount: string;
+  errors: Record<string, string>;
+}
+
+interface PledgeForm {
+  donorId: string;
+  fund: string;
+  earmark: string;
+  currency: string;
+  amount: string;
+  announcedOn: string;
+  scheduleMode: 'rows' | 'generate';
+  count: string;
+  period: string;
+  firstDueDate: string;
+  rows: ScheduleRow[];
+}
+
+type ActionValues = Record<string, string | boolean>;
+
+interface ActionState {
+  action: PledgeAction;
+  values: ActionValues;
+  errors: Record<string, string>;
+  formError: string | null;
+}
+
+/**
+ * The officers' pledge pages: list, detail with its actions, the create form with its schedule
+ * editor, and the "Pledges" section of a donor's page. Every form goes through the API's own
+ * validation and service, so the pages can do nothing the API would refuse.
+ */
+@Injectable()
+export class PledgesPageService implements OnModuleInit {
+  constructor(
+    private readonly pledges: PledgesService,
+    private readonly funds: FundsService,
+    private readonly donors: DonorsService,
+    private readonly donorPages: DonorsPageService,
+    private readonly views: ViewRenderer,
+  ) {}
+
+  onModuleInit(): void {
+    this.donorPages.providePledgesSection((donor, viewer) => this.donorSection(donor, viewer));
+  }
+
+  /** The donor page's section: every pledge of the donor (a donor has tens, not thousands). */
+  async donorSection(
+    donor: DonorResponse,
+    viewer: Viewer,
+  ): Promise<{ pledges: Record<string, unknown>[] }> {
+    const page = await this.pledges.list(viewer.actor!, {
+      donorId: donor.id,
+      sort: '-announcedOn',
+      limit: 500,
+    });
+    return { pledges: page.items.map(toRow) };
+  }
+
+  async list(query: Record<string, unknown>, viewer: Viewer): Promise<string> {
+    const raw: Record<string, string> = {};
+    for (const name of ['fund', 'status', 'donorId', 'offset']) {
+      const value = query[name];
+      if (typeof value === 'string' && value.trim() !== '') raw[name] = value.trim();
+    }
+    let error: string | null = null;
+    let parsed: ListPledgesQuery = {};
+    try {
+      parsed = await validated(ListPledgesQuery, raw);
+    } catch (caught) {
+      if (!(caught instanceof AppError) || caught.status !== 422) throw caught;
+      error = caught.detail;
+    }
+    const offset = parsed.offset ?? 0;
+    let result = { items: [] as PledgeSummaryResponse[], total: 0 };
+    if (error === null) {
+      try {
+        result = await this.pledges.list(viewer.actor!, {
+          ...parsed,
+          sort: '-announcedOn',
+          limit: PAGE_SIZE,
+          offset,
+        });
+      } catch (caught) {
+        if (!(caught instanceof AppError) || caught.status !== 422) throw caught;
+        error = caught.detail;
+      }
+    }
+    const href = (at: number): string => {
+      const params = new URLSearchParams(Object.entries(raw).filter(([name]) => name !== 'offset'));
+      if (at > 0) params.set('offset', String(at));
+      const search = params.toString();
+      return search === '' ? '/pledges' : `/pledges?${search}`;
+    };
+    const [funds, donors] = await Promise.all([
+      this.funds.list(),
+      this.donors.list(viewer.actor!, { limit: DONOR_CHOICES, offset: 0 }),
+    ]);
+    return this.views.render(
+      'pledges',
+      {
+        title: 'Pledges',
+        active: 'pledges',
+        error,
+        fundOptions: funds.map((fund) => ({
+          value: fund.code,
+          label: `${fund.code} — ${fund.name}`,
+          selected: fund.code === raw.fund,
+        })),
+        statusOptions: PLEDGE_STATUSES.map((status) => ({
+          value: status,
+          label: STATUS_LABELS[status],
+          selected: status === raw.status,
+        })),
+        donorOptions: donors.items.map((donor) => ({
+          value: donor.id,
+          label: donor.name,
+          selected: donor.id === raw.donorId,
+        })),
+        pledges: result.items.map(toRow),
+        total: result.total,
+        from: result.total === 0 ? 0 : offset + 1,
+        to: offset + result.items.length,
+        previousHref: offset > 0 ? href(Math.max(0, offset - PAGE_SIZE)) : null,
+        nextHref: offset + PAGE_SIZE < result.total ? href(offset + PAGE_SIZE) : null,
+        canCreate: mayWrite(viewer),
+      },
+      viewer,
+    );
+  }
+
+  async newForm(query: Record<string, unknown>, viewer: Viewer): Promise<string> {
+    const donorId = typeof query.donorId === 'string' ? query.donorId : '';
+    let currency = 'CHF';
+    if (donorId !== '') {
+      currency = (await this.donors.get(viewer.actor!, donorId)).statementCurrency;
+    }
+    const form: PledgeForm = {
+      donorId,
+      fund: 'WSIS-TF',
+      earmark: 'UNEARMARKED',
+      currency,
+      amount: '',
+      announcedOn: todayUtc(),
+      scheduleMode: 'rows',
+      count: '',
+      period: 'quarter',
+      firstDueDate: '',
+      rows: [],
+    };
+    return this.renderForm(form, [], null, viewer);
+  }
+
+  async create(body: FormBody, viewer: Viewer): Promise<PageResult> {
+    const form = readForm(body);
+    // "More rows" re-shows the form with more empty rows; nothing is saved.
+    if (field(body, 'intent') === 'more-rows') {
+      const html = await this.renderForm(form, [], null, viewer, BLANK_ROWS + 3);
+      return { status: 200, html };
+    }
+    const request = toCreateRequest(form);
+    try {
+      const valid = await validated(CreatePledgeRequest, request);
+      const result = await this.pledges.create(
+        viewer.actor!,
+        valid,
+        formKey(body, '/pledges', request),
+      );
+      return { redirect: `/pledges/${result.body.id}?done=created` };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 404 || error.status >= 500) throw error;
+      const html = await this.renderForm(
+        form,
+        error.errors ?? [],
+        error.errors?.length ? null : error.detail,
+        viewer,
+      );
+      return { status: error.status, html };
+    }
+  }
+
+  async detail(id: string, query: Record<string, unknown>, viewer: Viewer): Promise<string> {
+    const pledge = await this.pledges.get(viewer.actor!, id, {});
+    return this.renderDetail(pledge, viewer, { query });
+  }
+
+  /** Runs one of the detail page's forms; on a refusal the page comes back with the form filled. */
+  async act(id: string, action: PledgeAction, body: FormBody, viewer: Viewer): Promise<PageResult> {
+    const values = readAction(action, body);
+    const errors: FieldError[] = [];
+    if (CONFIRMED.includes(action) && values.confirm !== true) {
+      errors.push({
+        field: 'confirm',
+        rule: 'confirmed',
+        reason: 'tick the box to confirm: this cannot be undone',
+      });
+    }
+    const path = `/pledges/${id}/${action}`;
+    try {
+      const actor = viewer.actor!;
+      switch (action) {
+        case 'agreement': {
+          const request = {
+            agreedOn: values.agreedOn,
+            documentRef: values.documentRef,
+            conditional: values.conditional === true,
+          };
+          const valid = await validatedWith(AgreePledgeRequest, request, errors);
+          await this.pledges.agree(actor, id, valid, formKey(body, path, request));
+          return { redirect: `/pledges/${id}?done=agreement` };
+        }
+        case 'conditions-met': {
+          const request = { date: values.date };
+          const valid = await validatedWith(ConditionsMetRequest, request, errors);
+          await this.pledges.conditionsMet(actor, id, valid, formKey(body, path, request));
+          return { redirect: `/pledges/${id}?done=conditions-met` };
+        }
+        case 'cancellation':
+        case 'write-off': {
+          const request = { date: values.date, reason: values.reason };
+          const valid = await validatedWith(EndPledgeRequest, request, errors);
+          const ending = action === 'cancellation' ? 'cancelled' : 'written-off';
+          const result: IdempotentResult<ApprovalResponse> = await this.pledges.requestEnding(
+            actor,
+            ending,
+            id,
+            valid,
+            formKey(body, path, request),
+          );
+          return { redirect: `/pledges/${id}?done=${action}&approval=${result.body.id}` };
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 404 || error.status >= 500) throw error;
+      const pledge = await this.pledges.get(viewer.actor!, id, {});
+      const state: ActionState = {
+        action,
+        values,
+        errors: fieldMessages(error.errors ?? []),
+        formError: error.errors?.length ? null : error.detail,
+      };
+      return { status: error.status, html: this.renderDetail(pledge, viewer, { state }) };
+    }
+  }
+
+  private renderDetail(
+    pledge: PledgeResponse,
+    viewer: Viewer,
+    options: { query?: Record<string, unknown>; state?: ActionState },
+  ): string {
+    const done = typeof options.query?.done === 'string' ? options.query.done : '';
+    const approval = typeof options.query?.approval === 'string' ? options.query.approval : '';
+    const pending =
+      done === 'cancellation' || done === 'write-off'
+        ? {
+            what: done === 'cancellation' ? 'cancellation' : 'write-off',
+            approvalId: approval,
+          }
+        : null;
+    const state = options.state;
+    const today = todayUtc();
+    const formOf = (action: PledgeAction, defaults: ActionValues): Record<string, unknown> => {
+      const mine = state?.action === action ? state : undefined;
+      return {
+        values: { ...defaults, ...(mine?.values ?? {}) },
+        errors: mine?.errors ?? {},
+        formError: mine?.formError ?? null,
+        open: mine !== undefined,
+      };
+    };
+    const agreed = pledge.agreement !== null;
+    const ended = pledge.ending !== null;
+    const canWrite = mayWrite(viewer);
+    return this.views.render(
+      'pledge',
+      {
+        title: `Pledge ${pledge.reference}`,
+        active: 'pledges',
+        notice: DONE_NOTICES[done] ?? null,
+        pending,
+        pledge: {
+          ...toRow(pledge),
+          announcedOn: pledge.announcedOn,
+          agreement: pledge.agreement,
+          ending: pledge.ending,
+          endingLabel:
+            pledge.ending === null ? null : STATUS_LABELS[pledge.ending.kind as PledgeStatus],
+          paid: money(pledge.paid),
+          amountOverdue: money(pledge.amountOverdue),
+          outstandingFunctional: money(pledge.outstandingFunctional),
+          writtenOff: money(pledge.writtenOff),
+          cancelled: money(pledge.cancelled),
+          asOf: pledge.asOf,
+          createdBy: pledge.createdBy,
+          createdAt: pledge.createdAt,
+        },
+        instalments: pledge.instalments.map((instalment) => ({
+          seq: instalment.seq,
+          dueDate: instalment.dueDate,
+          amount: money(instalment.amount),
+          paid: money(instalment.paid),
+          amountDue: money(instalment.amountDue),
+          status: instalment.status,
+          statusLabel: STATUS_LABELS[instalment.status],
+          daysOverdue: instalment.daysOverdue,
+        })),
+        aging: pledge.aging.map((bucket) => ({
+          bucket: bucket.bucket,
+          amounts: bucket.amounts.map(money).join(', '),
+          functional: money(bucket.functional),
+        })),
+        events: pledge.events.map((event) => ({
+          ...event,
+          entryNumber: pledge.entries.find((entry) => entry.id === event.entryId)?.number ?? null,
+        })),
+        entries: pledge.entries.map((entry) => ({
+          number: entry.number,
+          date: entry.date,
+          description: entry.description,
+          source: entry.source.type,
+          lines: entry.lines.map((line) => ({
+            account: `${line.account.code} ${line.account.name}`,
+            debit: line.debit === null ? '' : money(line.debit),
+            credit: line.credit === null ? '' : money(line.credit),
+          })),
+        })),
+        canWrite,
+        actions: {
+          agreement:
+            canWrite && !agreed && !ended
+              ? formOf('agreement', {
+                  agreedOn: today,
+                  documentRef: '',
+                  conditional: false,
+                  confirm: false,
+                })
+              : null,
+          conditionsMet:
+            canWrite &&
+            agreed &&
+            !ended &&
+            pledge.agreement!.conditional &&
+            pledge.agreement!.conditionsMetOn === null
+              ? formOf('conditions-met', { date: today })
+              : null,
+          cancellation:
+            canWrite && !ended
+              ? formOf('cancellation', { date: today, reason: '', confirm: false })
+              : null,
+          writeOff:
+            canWrite && agreed && !ended
+              ? formOf('write-off', { date: today, reason: '', confirm: false })
+              : null,
+        },
+        formKey: randomUUID(),
+      },
+      viewer,
+    );
+  }
+
+  private async renderForm(
+    form: PledgeForm,
+    errors: readonly FieldError[],
+    formError: string | null,
+    viewer: Viewer,
+    blankRows = BLANK_ROWS,
+  ): Promise<string> {
+    const funds = await this.funds.list();
+    let donor: { id: string; name: string } | null = null;
+    let donorOptions: { value: string; label: string; selected: boolean }[] = [];
+    if (form.donorId !== '' && /^[0-9a-f-]{36}$/i.test(form.donorId)) {
+      try {
+        donor = await this.donors.get(viewer.actor!, form.donorId);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status !== 404) throw error;
+      }
+    }
+    if (donor === null) {
+      const donors = await this.donors.list(viewer.actor!, { limit: DONOR_CHOICES, offset: 0 });
+      donorOptions = donors.items.map((d) => ({
+        value: d.id,
+        label: d.name,
+        selected: d.id === form.donorId,
+      }));
+    }
+    const rows: ScheduleRow[] = form.rows.map((row, index) => ({ ...row, index, errors: {} }));
+    const wanted = Math.max(MIN_ROWS, rows.length + blankRows);
+    while (rows.length < Math.min(wanted, MAX_INSTALMENTS)) {
+      rows.push({ index: rows.length, dueDate: '', amount: '', errors: {} });
+    }
+    const fieldErrors: Record<string, string> = {};
+    const summary: { href: string; message: string }[] = [];
+    for (const given of errors) {
+      const error = { field: given.field, reason: groupAmounts(given.reason) };
+      const row = /^instalments\[(\d+)\]\.(\w+)$/.exec(error.field);
+      if (row !== null && rows[Number(row[1])] !== undefined) {
+        rows[Number(row[1])].errors[row[2]] ??= error.reason;
+        summary.push({
+          href: `#row-${row[1]}-${row[2]}`,
+          message: `Instalment ${Number(row[1]) + 1}: ${error.reason}`,
+        });
+        continue;
+      }
+      const name = formField(error.field);
+      fieldErrors[name] ??= error.reason;
+      summary.push({ href: `#${name}`, message: error.reason });
+    }
+    return this.views.render(
+      'pledge-form',
+      {
+        title: 'New pledge',
+        active: 'pledges',
+        formError,
+        errorSummary: summary,
+        errors: fieldErrors,
+        form: {
+          ...form,
+          generate: form.scheduleMode === 'generate',
+          rows: rows.map((row) => ({ ...row, number: row.index + 1 })),
+        },
+        donor,
+        donorOptions,
+        cancelHref: donor === null ? '/pledges' : `/donors/${donor.id}`,
+        fundOptions: funds.map((fund) => ({
+          value: fund.code,
+          label: `${fund.code} — ${fund.name}`,
+          selected: fund.code === form.fund,
+        })),
+        earmarkGroups: funds.map((fund) => ({
+          label: fund.code,
+          earmarks: fund.earmarks.map((earmark) => ({
+            value: earmark.code,
+            label: `${earmark.code} — ${earmark.name}`,
+            selected: earmark.code === form.earmark,
+          })),
+        })),
+        periodOptions: SCHEDULE_PERIODS.map((period) => ({
+          value: period,
+          label: PERIOD_LABELS[period],
+          selected: period === form.period,
+        })),
+        formKey: randomUUID(),
+      },
+      viewer,
+    );
+  }
+}
+
+function mayWrite(viewer: Viewer): boolean {
+  return viewer.actor?.roles.some((role) => WRITERS.includes(role)) ?? false;
+}
+
+/** "the instalments add up to CHF 90000.00" → "… CHF 90,000.00", as amounts show elsewhere. */
+function groupAmounts(text: string): string {
+  return text.replace(/\b([A-Z]{3}) (-?\d+(?:\.\d+)?)\b/g, (_, currency: string, amount: string) =>
+    money({ currency, amount }),
+  );
+}
+
+/** USD 100000.00 → "USD 100,000.00": grouping on the decimal string, never through a float. */
+export function money(value: MoneyResponse): string {
+  const [whole, fraction] = value.amount.split('.');
+  const sign = whole.startsWith('-') ? '-' : '';
+  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${value.currency} ${sign}${digits}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
+function toRow(pledge: PledgeSummaryResponse): Record<string, unknown> & { id: string } {
+  return {
+    id: pledge.id,
+    href: `/pledges/${pledge.id}`,
+    reference: pledge.reference,
+    fund: pledge.fund,
+    earmark: pledge.earmark,
+    donor: pledge.donor,
+    donorHref: `/donors/${pledge.donor.id}`,
+    amount: money(pledge.amount),
+    status: pledge.status,
+    statusLabel: STATUS_LABELS[pledge.status],
+    outstanding: money(pledge.outstanding),
+    announcedOn: pledge.announcedOn,
+    nextDue:
+      pledge.nextAmountDue === null
+        ? null
+        : {
+            dueDate: pledge.nextAmountDue.dueDate,
+            amount: money(pledge.nextAmountDue.amount),
+            overdue: pledge.nextAmountDue.overdue,
+          },
+  };
+}
+
+/**
+ * A double submission of the same filled form is answered like the first (no second pledge):
+ * each rendered form carries a fresh key, and the request it stands for is the fingerprint.
+ */
+function formKey(
+  body: FormBody,
+  path: string,
+  request: object,
+): { key: string; fingerprint: string } | undefined {
+  const key = field(body, 'formKey');
+  if (!/^[0-9a-f-]{36}$/i.test(key)) return undefined;
+  return { key: `web-form:${key}`, fingerprint: requestFingerprint('POST', path, request) };
+}
+
+/** Runs the API's own validation (the global pipe) on what a form sent. */
+async function validated<T extends object>(type: new () => T, value: object): Promise<T> {
+  return (await createValidationPipe().transform(value, { type: 'body', metatype: type })) as T;
+}
+
+/** Validation together with the page's own checks (the confirmation), reported at once. */
+async function validatedWith<T extends object>(
+  type: new () => T,
+  value: object,
+  extra: FieldError[],
+): Promise<T> {
+  try {
+    const valid = await validated(type, value);
+    if (extra.length > 0) throw new InvalidFormError(extra);
+    return valid;
+  } catch (error) {
+    if (error instanceof AppError && error.status === 422 && error.errors !== undefined) {
+      throw new InvalidFormError([...(error.errors ?? []), ...extra]);
+    }
+    throw error;
+  }
+}
+
+class InvalidFormError extends AppError {
+  constructor(errors: FieldError[]) {
+    super(422, 'invalid-form', 'The form is not valid', `${errors.length} fields are not valid`, [
+      ...new Map(errors.map((e) => [`${e.field}:${e.rule}`, e])).values(),
+    ]);
+  }
+}
+
+function field(body: FormBody, name: string): string {
+  const value = body[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** `generate.count` → the form's `count`; everything else keeps its name. */
+function formField(name: string): string {
+  if (name.startsWith('generate.')) return name.slice('generate.'.length);
+  if (name === 'generate') return 'schedule';
+  if (name === 'instalments') return 'schedule';
+  return name;
+}
+
+function fieldMessages(errors: readonly FieldError[]): Record<string, string> {
+  const messages: Record<string, string> = {};
+  for (const error of errors) messages[error.field] ??= error.reason;
+  return messages;
+}
+
+function readAction(action: PledgeAction, body: FormBody): ActionValues {
+  const checked = (name: string): boolean => body[name] !== undefined;
+  switch (action) {
+    case 'agreement':
+      return {
+        agreedOn: field(body, 'agreedOn'),
+        documentRef: field(body, 'documentRef').trim(),
+        conditional: checked('conditional'),
+        confirm: checked('confirm'),
+      };
+    case 'conditions-met':
+      return { date: field(body, 'date') };
+    default:
+      return {
+        date: field(body, 'date'),
+        reason: field(body, 'reason').trim(),
+        confirm: checked('confirm'),
+      };
+  }
+}
+
+/** The form as typed; empty schedule rows are dropped (the form shows blank ones again). */
+function readForm(body: FormBody): PledgeForm {
+  const rows: ScheduleRow[] = [];
+  for (let row = 0; row < MAX_INSTALMENTS + BLANK_ROWS + 3; row++) {
+    const dueDate = field(body, `row-${row}-dueDate`).trim();
+    const amount = field(body, `row-${row}-amount`).trim();
+    if (dueDate !== '' || amount !== '') {
+      rows.push({ index: rows.length, dueDate, amount, errors: {} });
+    }
+  }
+  return {
+    donorId: field(body, 'donorId').trim(),
+    fund: field(body, 'fund'),
+    earmark: field(body, 'earmark'),
+    currency: field(body, 'currency').trim().toUpperCase(),
+    amount: field(body, 'amount').trim(),
+    announcedOn: field(body, 'announcedOn').trim(),
+    scheduleMode: field(body, 'scheduleMode') === 'generate' ? 'generate' : 'rows',
+    count: field(body, 'count').trim(),
+    period: field(body, 'period'),
+    firstDueDate: field(body, 'firstDueDate').trim(),
+    rows,
+  };
+}
+
+/** The API request the form stands for: the chosen schedule only, the other one ignored. */
+function toCreateRequest(form: PledgeForm): Record<string, unknown> {
+  const request: Record<string, unknown> = {
+    fund: form.fund,
+    donorId: form.donorId,
+    currency: form.currency,
+    amount: form.amount,
+    announcedOn: form.announcedOn,
+  };
+  if (form.earmark !== '') request.earmark = form.earmark;
+  if (form.scheduleMode === 'generate') {
+    request.generate = {
+      count: /^\d+$/.test(form.count) ? Number(form.count) : form.count,
+      period: form.period,
+      firstDueDate: form.firstDueDate,
+    };
+  } else if (form.rows.length > 0) {
+    request.instalments = form.rows.map((row) => ({ dueDate: row.dueDate, amount: row.amount }));
+  }
+  return request;
+}
