@@ -4,20 +4,10 @@ import { Response } from 'express';
 import { Access } from '../auth/access.decorator';
 import { STAFF } from '../auth/roles';
 import { AuthenticatedRequest } from '../common/actor';
-import { Viewer } from '../web/view-renderer';
-import { DonorsPageService, FormBody, PageResult } from './donors-page.service';
+import { sendPage, viewerOf } from '../web/page-response';
+import { DonorsPageService, FormBody } from './donors-page.service';
 
 const HTML = 'text/html; charset=utf-8';
-
-const viewer = (request: AuthenticatedRequest): Viewer => ({
-  actor: request.actor,
-  csrfToken: request.csrfToken,
-});
-
-function send(response: Response, result: PageResult): void {
-  if ('redirect' in result) response.redirect(303, result.redirect);
-  else response.status(result.status).type('html').send(result.html);
-}
 
 /** The officers' donor pages. Forms post urlencoded fields; the API's validation applies. */
 @ApiExcludeController()
@@ -33,7 +23,7 @@ export class DonorsPageController {
     @Req() request: AuthenticatedRequest,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    return this.pages.list(query, viewer(request));
+    return this.pages.list(query, viewerOf(request));
   }
 
   @Get('new')
@@ -41,7 +31,7 @@ export class DonorsPageController {
   @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-store')
   newForm(@Req() request: AuthenticatedRequest): Promise<string> {
-    return this.pages.newForm(viewer(request));
+    return this.pages.newForm(viewerOf(request));
   }
 
   @Post()
@@ -51,7 +41,7 @@ export class DonorsPageController {
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
-    send(response, await this.pages.create(body, viewer(request)));
+    sendPage(response, await this.pages.create(body, viewerOf(request)));
   }
 
   @Get(':id')
@@ -63,7 +53,7 @@ export class DonorsPageController {
     @Param('id') id: string,
     @Query('saved') saved?: string,
   ): Promise<string> {
-    return this.pages.detail(id, saved, viewer(request));
+    return this.pages.detail(id, saved, viewerOf(request));
   }
 
   @Get(':id/edit')
@@ -71,7 +61,7 @@ export class DonorsPageController {
   @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-store')
   editForm(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<string> {
-    return this.pages.editForm(id, viewer(request));
+    return this.pages.editForm(id, viewerOf(request));
   }
 
   @Post(':id/edit')
@@ -82,6 +72,6 @@ export class DonorsPageController {
     @Param('id') id: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    send(response, await this.pages.update(id, body, viewer(request)));
+    sendPage(response, await this.pages.update(id, body, viewerOf(request)));
   }
 }

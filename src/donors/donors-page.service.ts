@@ -53,11 +53,8 @@ const EDITORS: readonly Role[] = ['finance_officer', 'admin'];
 /** Empty contact rows under the filled ones, so that contacts can be added without script. */
 const BLANK_CONTACT_ROWS = 2;
 
-/** What a form posts: urlencoded fields, all strings (a repeated name would give an array). */
-export type FormBody = Record<string, unknown>;
-
-/** A page answer: HTML with a status, or a redirect after a successful change (303). */
-export type PageResult = { status: number; html: string } | { redirect: string };
+export type { FormBody, PageResult } from '../web/page-response';
+import type { FormBody, PageResult } from '../web/page-response';
 
 /**
  * What the "Pledges" section of a donor's page shows. The pledges module provides it

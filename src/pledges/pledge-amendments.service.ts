@@ -11,6 +11,7 @@ import { AccountRow, FundRow } from '../funds/funds.repository';
 import { FundsService } from '../funds/funds.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingLine, PostingRequest } from '../ledger/ledger.types';
+import { parsePositiveAmount } from '../money/amount-field';
 import { Money } from '../money/money';
 import { Rate } from '../money/rate';
 import { RatesService } from '../rates/rates.service';
@@ -170,7 +171,7 @@ export class PledgeAmendmentsService {
     const amountAfter =
       request.amount === undefined
         ? amountBefore
-        : positiveAmount('amount', request.amount, currency, errors);
+        : parsePositiveAmount('amount', request.amount, currency, errors);
     const changes: ScheduleChanges = {
       change: (request.instalments.change ?? []).map((change, index) => ({
         seq: change.seq,
@@ -178,13 +179,17 @@ export class PledgeAmendmentsService {
         amountMinor:
           change.amount === undefined
             ? undefined
-            : positiveAmount(`instalments.change[${index}].amount`, change.amount, currency, errors)
-                ?.minor,
+            : parsePositiveAmount(
+                `instalments.change[${index}].amount`,
+                change.amount,
+                currency,
+                errors,
+              )?.minor,
       })),
       add: (request.instalments.add ?? []).map((line, index) => ({
         dueDate: line.dueDate,
         amountMinor:
-          positiveAmount(`instalments.add[${index}].amount`, line.amount, currency, errors)
+          parsePositiveAmount(`instalments.add[${index}].amount`, line.amount, currency, errors)
             ?.minor ?? 1n,
       })),
       remove: request.instalments.remove ?? [],
@@ -402,30 +407,6 @@ function paidBySeq(lines: readonly ScheduleLine[], paid: bigint): Map<number, bi
     paid,
   );
   return new Map(ordered.map((line, index) => [line.seq, parts[index]]));
-}
-
-function positiveAmount(
-  field: string,
-  input: string,
-  currency: string,
-  errors: FieldError[],
-): Money | undefined {
-  let amount: Money;
-  try {
-    amount = Money.parse(input, currency);
-  } catch (error) {
-    errors.push({
-      field,
-      rule: 'amount',
-      reason: error instanceof Error ? error.message : String(error),
-    });
-    return undefined;
-  }
-  if (!amount.isPositive()) {
-    errors.push({ field, rule: 'positive', reason: 'must be more than zero' });
-    return undefined;
-  }
-  return amount;
 }
 
 function toStored(lines: readonly ScheduleLine[]): StoredScheduleLine[] {

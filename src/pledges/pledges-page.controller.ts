@@ -4,21 +4,11 @@ import { Response } from 'express';
 import { Access } from '../auth/access.decorator';
 import { STAFF } from '../auth/roles';
 import { AuthenticatedRequest } from '../common/actor';
-import { FormBody, PageResult } from '../donors/donors-page.service';
-import { Viewer } from '../web/view-renderer';
+import { FormBody } from '../web/page-response';
+import { sendPage, viewerOf } from '../web/page-response';
 import { PledgesPageService } from './pledges-page.service';
 
 const HTML = 'text/html; charset=utf-8';
-
-const viewer = (request: AuthenticatedRequest): Viewer => ({
-  actor: request.actor,
-  csrfToken: request.csrfToken,
-});
-
-function send(response: Response, result: PageResult): void {
-  if ('redirect' in result) response.redirect(303, result.redirect);
-  else response.status(result.status).type('html').send(result.html);
-}
 
 /** The officers' pledge pages. Forms post urlencoded fields; the API's validation applies. */
 @ApiExcludeController()
@@ -34,7 +24,7 @@ export class PledgesPageController {
     @Req() request: AuthenticatedRequest,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    return this.pages.list(query, viewer(request));
+    return this.pages.list(query, viewerOf(request));
   }
 
   @Get('new')
@@ -45,7 +35,7 @@ export class PledgesPageController {
     @Req() request: AuthenticatedRequest,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    return this.pages.newForm(query, viewer(request));
+    return this.pages.newForm(query, viewerOf(request));
   }
 
   @Post()
@@ -55,7 +45,7 @@ export class PledgesPageController {
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
-    send(response, await this.pages.create(body, viewer(request)));
+    sendPage(response, await this.pages.create(body, viewerOf(request)));
   }
 
   @Get(':id')
@@ -67,7 +57,27 @@ export class PledgesPageController {
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<string> {
-    return this.pages.detail(id, query, viewer(request));
+    return this.pages.detail(id, query, viewerOf(request));
+  }
+
+  @Get(':id/amend')
+  @Access('finance_officer')
+  @Header('Content-Type', HTML)
+  @Header('Cache-Control', 'no-store')
+  amendForm(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<string> {
+    return this.pages.amendForm(id, viewerOf(request));
+  }
+
+  /** Previews the amendment (a dry run, nothing written) or applies it, by the button used. */
+  @Post(':id/amend')
+  @Access('finance_officer')
+  async amend(
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+    @Param('id') id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    sendPage(response, await this.pages.amend(id, body, viewerOf(request)));
   }
 
   @Post(':id/agreement')
@@ -78,7 +88,7 @@ export class PledgesPageController {
     @Param('id') id: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    send(response, await this.pages.act(id, 'agreement', body, viewer(request)));
+    sendPage(response, await this.pages.act(id, 'agreement', body, viewerOf(request)));
   }
 
   @Post(':id/conditions-met')
@@ -89,7 +99,7 @@ export class PledgesPageController {
     @Param('id') id: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    send(response, await this.pages.act(id, 'conditions-met', body, viewer(request)));
+    sendPage(response, await this.pages.act(id, 'conditions-met', body, viewerOf(request)));
   }
 
   @Post(':id/cancellation')
@@ -100,7 +110,7 @@ export class PledgesPageController {
     @Param('id') id: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    send(response, await this.pages.act(id, 'cancellation', body, viewer(request)));
+    sendPage(response, await this.pages.act(id, 'cancellation', body, viewerOf(request)));
   }
 
   @Post(':id/write-off')
@@ -111,6 +121,6 @@ export class PledgesPageController {
     @Param('id') id: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    send(response, await this.pages.act(id, 'write-off', body, viewer(request)));
+    sendPage(response, await this.pages.act(id, 'write-off', body, viewerOf(request)));
   }
 }

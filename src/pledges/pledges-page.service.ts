@@ -22,6 +22,17 @@ import {
   PledgeResponse,
   PledgeSummaryResponse,
 } from './dto/pledge.dto';
+import { AmendPledgeRequest, PledgeAmendmentResponse } from './dto/pledge-amendment.dto';
+import {
+  AMEND_BLANK_ROWS,
+  AmendForm,
+  initialAmendForm,
+  placeErrors,
+  PlacedErrors,
+  readAmendForm,
+  toAmendRequest,
+} from './pledge-amend-form';
+import { PledgeAmendmentsService } from './pledge-amendments.service';
 import { MAX_INSTALMENTS, SCHEDULE_PERIODS } from './pledge-schedule';
 import { PLEDGE_STATUSES, PledgeStatus } from './pledge-status';
 import { PledgesService } from './pledges.service';
@@ -60,6 +71,13 @@ const DONE_NOTICES: Record<string, string> = {
   created: 'Pledge recorded (announced, off-ledger until its agreement is recorded).',
   agreement: 'Agreement recorded and booked.',
   'conditions-met': 'Conditions recorded as met; the contribution is now revenue.',
+  amended: 'Amendment recorded: the schedule below is the one now in force.',
+};
+
+const CHANGE_LABELS: Record<string, string> = {
+  unchanged: 'Unchanged',
+  changed: 'Changed',
+  added: 'Added',
 };
 
 interface ScheduleRow {
@@ -101,6 +119,7 @@ interface ActionState {
 export class PledgesPageService implements OnModuleInit {
   constructor(
     private readonly pledges: PledgesService,
+    private readonly amendments: PledgeAmendmentsService,
     private readonly funds: FundsService,
     private readonly donors: DonorsService,
     private readonly donorPages: DonorsPageService,
@@ -310,6 +329,129 @@ export class PledgesPageService implements OnModuleInit {
     }
   }
 
+  /** The amendment form: the current schedule, unpaid rows editable, paid ones shown as they are. */
+  async amendForm(id: string, viewer: Viewer): Promise<string> {
+    const pledge = await this.pledges.get(viewer.actor!, id, {});
+    return this.renderAmend(pledge, initialAmendForm(pledge, todayUtc()), viewer, {});
+  }
+
+  /** "Preview" answers the dry run on the same page; "Apply amendment" records it. */
+  async amend(id: string, body: FormBody, viewer: Viewer): Promise<PageResult> {
+    const actor = viewer.actor!;
+    const pledge = await this.pledges.get(actor, id, {});
+    const form = readAmendForm(pledge, body);
+    const dryRun = field(body, 'intent') !== 'apply';
+    const { request, changeSeqs, removeSeqs } = toAmendRequest(pledge, form, dryRun);
+    const extra: FieldError[] =
+      dryRun || form.confirm
+        ? []
+        : [
+            {
+              field: 'confirm',
+              rule: 'confirmed',
+              reason: 'tick the box to confirm: an amendment cannot be undone',
+            },
+          ];
+    try {
+      const valid = await validatedWith(AmendPledgeRequest, request, extra);
+      if (dryRun) {
+        const preview = (await this.amendments.amend(actor, id, valid, undefined)).body;
+        return { status: 200, html: this.renderAmend(pledge, form, viewer, { preview }) };
+      }
+      await this.amendments.amend(actor, id, valid, formKey(body, `/pledges/${id}/amend`, request));
+      return { redirect: `/pledges/${id}?done=amended` };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 404 || error.status >= 500) throw error;
+      const errors = placeErrors(error.errors ?? [], changeSeqs, removeSeqs, groupAmounts);
+      const formError = error.errors?.length ? null : error.detail;
+      const html = this.renderAmend(pledge, form, viewer, { errors, formError });
+      return { status: error.status, html };
+    }
+  }
+
+  private renderAmend(
+    pledge: PledgeResponse,
+    form: AmendForm,
+    viewer: Viewer,
+    options: {
+      preview?: PledgeAmendmentResponse;
+      errors?: PlacedErrors;
+      formError?: string | null;
+    },
+  ): string {
+    const typed = new Map(form.rows.map((row) => [row.seq, row]));
+    const errors = options.errors;
+    const added = form.added.map((row) => ({ ...row, errors: errors?.added.get(row.index) ?? {} }));
+    while (added.length < form.added.length + AMEND_BLANK_ROWS) {
+      added.push({ index: added.length, dueDate: '', amount: '', errors: {} });
+    }
+    const preview = options.preview;
+    return this.views.render(
+      'pledge-amend',
+      {
+        title: `Amend pledge ${pledge.reference}`,
+        active: 'pledges',
+        pledge: { ...toRow(pledge), href: `/pledges/${pledge.id}` },
+        currency: pledge.amount.currency,
+        formError: options.formError ?? null,
+        errorSummary: errors?.summary ?? [],
+        errors: errors?.fields ?? {},
+        form: {
+          date: form.date,
+          reason: form.reason,
+          amount: form.amount,
+          confirm: form.confirm,
+        },
+        rows: pledge.instalments.map((instalment) => {
+          const row = typed.get(instalment.seq);
+          return {
+            seq: instalment.seq,
+            current: `${instalment.dueDate} · ${money(instalment.amount)}`,
+            editable: row !== undefined,
+            dueDate: row?.dueDate ?? instalment.dueDate,
+            amount: row?.amount ?? money(instalment.amount),
+            remove: row?.remove ?? false,
+            paid: money(instalment.paid),
+            statusLabel: STATUS_LABELS[instalment.status],
+            errors: errors?.rows.get(instalment.seq) ?? {},
+          };
+        }),
+        added: added.map((row) => ({ ...row, number: row.index + 1 })),
+        preview:
+          preview === undefined
+            ? null
+            : {
+                amountBefore: money(preview.amountBefore),
+                amountAfter: money(preview.amountAfter),
+                difference: money(preview.difference),
+                schedule: preview.scheduleAfter.map((line) => ({
+                  seq: line.seq,
+                  dueDate: line.dueDate,
+                  amount: money(line.amount),
+                  change: line.change ?? 'unchanged',
+                  changeLabel: CHANGE_LABELS[line.change ?? 'unchanged'],
+                })),
+                removed: preview.removed.map((seq) => {
+                  const line = preview.scheduleBefore.find((before) => before.seq === seq);
+                  return {
+                    seq,
+                    dueDate: line?.dueDate ?? '',
+                    amount: line === undefined ? '' : money(line.amount),
+                  };
+                }),
+                lines: preview.ledger.lines.map((line) => ({
+                  account: line.account,
+                  debit: line.debit === null ? '' : money(line.debit),
+                  credit: line.credit === null ? '' : money(line.credit),
+                  functional: money(line.functional),
+                })),
+              },
+        formKey: randomUUID(),
+      },
+      viewer,
+    );
+  }
+
   private renderDetail(
     pledge: PledgeResponse,
     viewer: Viewer,
@@ -376,10 +518,30 @@ export class PledgesPageService implements OnModuleInit {
           amounts: bucket.amounts.map(money).join(', '),
           functional: money(bucket.functional),
         })),
-        events: pledge.events.map((event) => ({
-          ...event,
-          entryNumber: pledge.entries.find((entry) => entry.id === event.entryId)?.number ?? null,
-        })),
+        events: [
+          ...pledge.events.map((event) => ({
+            ...event,
+            amendment: null,
+            entryNumber: pledge.entries.find((entry) => entry.id === event.entryId)?.number ?? null,
+          })),
+          ...pledge.amendments.map((amendment) => ({
+            kind: `amendment ${amendment.number}`,
+            on: amendment.date,
+            reason: amendment.reason,
+            documentRef: null,
+            approvalId: null,
+            amendment: {
+              amount: `${money(amendment.amountBefore)} → ${money(amendment.amountAfter)}`,
+              schedule: amendment.scheduleAfter
+                .map((line) => `${line.seq}: ${line.dueDate} ${money(line.amount)}`)
+                .join('; '),
+            },
+            entryNumber:
+              pledge.entries.find((entry) => entry.id === amendment.entryId)?.number ?? null,
+            actor: amendment.actor,
+            at: amendment.at,
+          })),
+        ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
         entries: pledge.entries.map((entry) => ({
           number: entry.number,
           date: entry.date,
@@ -392,6 +554,7 @@ export class PledgesPageService implements OnModuleInit {
           })),
         })),
         canWrite,
+        amendHref: canWrite && !ended ? `/pledges/${pledge.id}/amend` : null,
         actions: {
           agreement:
             canWrite && !agreed && !ended

@@ -17,6 +17,7 @@ import { FundsService } from '../funds/funds.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingLine, PostingRequest } from '../ledger/ledger.types';
 import { isSupportedCurrency } from '../money/currency';
+import { parsePositiveAmount } from '../money/amount-field';
 import { Money } from '../money/money';
 import { Rate } from '../money/rate';
 import { RatesService } from '../rates/rates.service';
@@ -507,7 +508,7 @@ export class PledgesService implements OnModuleInit {
         reason: `${request.currency} is not an active ISO 4217 currency`,
       });
     } else {
-      amount = positiveAmount('amount', request.amount, request.currency, errors);
+      amount = parsePositiveAmount('amount', request.amount, request.currency, errors);
       schedule = scheduleOf(request, amount, errors);
     }
     if (errors.length > 0) throw new InvalidPledgeError(errors);
@@ -747,30 +748,6 @@ function auditView(pledge: PledgeResponse): Record<string, unknown> {
   };
 }
 
-function positiveAmount(
-  field: string,
-  input: string,
-  currency: string,
-  errors: FieldError[],
-): Money | undefined {
-  let amount: Money;
-  try {
-    amount = Money.parse(input, currency);
-  } catch (error) {
-    errors.push({
-      field,
-      rule: 'amount',
-      reason: error instanceof Error ? error.message : String(error),
-    });
-    return undefined;
-  }
-  if (!amount.isPositive()) {
-    errors.push({ field, rule: 'positive', reason: 'must be more than zero' });
-    return undefined;
-  }
-  return amount;
-}
-
 /**
  * The schedule asked for: explicit instalments (ordered by due date; they must add up to the
  * amount exactly) or generated ones (each at least one minor unit).
@@ -810,7 +787,7 @@ function scheduleOf(
     return undefined;
   }
   const parsed = instalments.map((instalment, index) => {
-    const part = positiveAmount(
+    const part = parsePositiveAmount(
       `instalments[${index}].amount`,
       instalment.amount,
       currency,

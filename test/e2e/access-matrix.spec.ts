@@ -94,6 +94,8 @@ const MATRIX: Record<string, Expected> = {
   'GET /pledges/new': ['finance_officer'],
   'POST /pledges': ['finance_officer'],
   'GET /pledges/:id': STAFF,
+  'GET /pledges/:id/amend': ['finance_officer'],
+  'POST /pledges/:id/amend': ['finance_officer'],
   'POST /pledges/:id/agreement': ['finance_officer'],
   'POST /pledges/:id/conditions-met': ['finance_officer'],
   'POST /pledges/:id/cancellation': ['finance_officer'],

@@ -1,7 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BrowserContext, chromium } from 'playwright-core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import { IdentityService } from '../../src/auth/identity.service';
+import { Role } from '../../src/auth/roles';
+import { Actor } from '../../src/common/actor';
+import { TransactionRunner } from '../../src/database/transaction-runner';
 
 // Debian's packaged chromium: playwright never downloads a browser of its own here, so the
 // browser tests run with exactly what `apt-get install chromium` gives.
@@ -85,4 +90,39 @@ export function describeWithBrowser(name: string, fn: () => void): void {
     return;
   }
   describe.skip(`${name} (skipped: no chromium at ${CHROMIUM_PATH})`, fn);
+}
+
+/**
+ * Collects the page's console errors and uncaught exceptions, except the failed loads the test
+ * provokes on purpose (a 422 form answer logs "status of 422" in Chromium).
+ */
+export function watchPage(page: Page, baseUrl: string, expectedStatuses: number[] = []): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    const url = message.location().url;
+    if (message.type() !== 'error' || new URL(url, baseUrl).pathname === '/favicon.ico') return;
+    if (expectedStatuses.some((status) => message.text().includes(`status of ${status}`))) return;
+    errors.push(`console: ${message.text()} (${url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return errors;
+}
+
+/** Clicks a form's button by its exact name and waits for the page it leads to. */
+export async function submitForm(page: Page, button: string): Promise<void> {
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+}
+
+/** A user who signs in with a password, through the real identity service. */
+export async function createPasswordUser(
+  app: NestExpressApplication,
+  user: { username: string; password: string; displayName: string; roles: Role[] },
+): Promise<void> {
+  const system: Actor = { id: 'system:test', roles: ['admin'], donorIds: [] };
+  await app
+    .get(TransactionRunner)
+    .run((manager) => app.get(IdentityService).createUser(manager, system, user));
 }

@@ -1,12 +1,11 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AddressInfo } from 'node:net';
-import { Page } from 'playwright-core';
-import { IdentityService } from '../../src/auth/identity.service';
-import { Actor } from '../../src/common/actor';
-import { TransactionRunner } from '../../src/database/transaction-runner';
 import {
   BrowserSession,
+  createPasswordUser,
   describeWithBrowser,
+  submitForm,
+  watchPage,
   launchBrowser,
   screenshotPath,
 } from '../support/browser';
@@ -25,16 +24,12 @@ describeWithBrowser('donor pages in a browser', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db);
-    const identity = app.get(IdentityService);
-    const system: Actor = { id: 'system:test', roles: ['admin'], donorIds: [] };
-    await app.get(TransactionRunner).run((manager) =>
-      identity.createUser(manager, system, {
-        username: USERNAME,
-        displayName: 'Amina Diallo',
-        password: PASSWORD,
-        roles: ['finance_officer'],
-      }),
-    );
+    await createPasswordUser(app, {
+      username: USERNAME,
+      password: PASSWORD,
+      displayName: 'Amina Diallo',
+      roles: ['finance_officer'],
+    });
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
@@ -47,36 +42,16 @@ describeWithBrowser('donor pages in a browser', () => {
     await db?.drop();
   });
 
-  /** Console errors and page errors, but for answers the test provokes on purpose. */
-  function watch(page: Page, expectedStatuses: number[]): string[] {
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      const url = message.location().url;
-      if (message.type() !== 'error' || new URL(url, baseUrl).pathname === '/favicon.ico') return;
-      if (expectedStatuses.some((status) => message.text().includes(`status of ${status}`))) return;
-      errors.push(`console: ${message.text()} (${url})`);
-    });
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    return errors;
-  }
-
-  async function submit(page: Page, button: string): Promise<void> {
-    await Promise.all([
-      page.waitForLoadState('load'),
-      page.getByRole('button', { name: button }).click(),
-    ]);
-  }
-
   it('creates a donor through the form, lists it, and warns about a near-duplicate', async () => {
     const page = await browser!.context.newPage();
-    const errors = watch(page, [409]);
+    const errors = watchPage(page, baseUrl, [409]);
     try {
       // Signing in through the real form, on the way to the donor list.
       await page.goto(`${baseUrl}/donors`);
       await page.waitForURL(/\/sign-in\?next=%2Fdonors$/);
       await page.getByLabel('User name').fill(USERNAME);
       await page.getByLabel('Password').fill(PASSWORD);
-      await submit(page, 'Sign in');
+      await submitForm(page, 'Sign in');
       await page.waitForURL(`${baseUrl}/donors`);
       expect(await page.getByRole('heading', { name: 'Donors', level: 1 }).isVisible()).toBe(true);
       expect(await page.getByTestId('donor-empty').isVisible()).toBe(true);
@@ -96,7 +71,7 @@ describeWithBrowser('donor pages in a browser', () => {
       await firstContact.getByLabel('Role').fill('Head of multilateral finance');
       await firstContact.getByLabel('E-mail').fill('anna.keller@example.ch');
       await firstContact.getByLabel('Receives statements').check();
-      await submit(page, 'Create donor');
+      await submitForm(page, 'Create donor');
 
       await page.waitForURL(/\/donors\/[0-9a-f-]{36}\?saved=created$/);
       const detailUrl = page.url().split('?')[0];
@@ -127,7 +102,7 @@ describeWithBrowser('donor pages in a browser', () => {
         await list.getByRole('link', { name: 'Swiss Confederation' }).getAttribute('href'),
       ).toBe(new URL(detailUrl).pathname);
       await page.getByLabel('Name').fill('confederation');
-      await submit(page, 'Search');
+      await submitForm(page, 'Search');
       expect(await page.getByTestId('donor-count').textContent()).toBe('Showing 1–1 of 1');
       await page.screenshot({ path: screenshotPath('donors'), fullPage: true });
 
@@ -135,7 +110,7 @@ describeWithBrowser('donor pages in a browser', () => {
       await page.goto(`${baseUrl}/donors/new`);
       await page.getByLabel('Name', { exact: true }).first().fill('The Swiss Confederation');
       await page.getByLabel('Type').selectOption({ label: 'Member State' });
-      await submit(page, 'Create donor');
+      await submitForm(page, 'Create donor');
       expect(new URL(page.url()).pathname).toBe('/donors');
       const warning = page.getByTestId('donor-duplicates');
       expect(await warning.isVisible()).toBe(true);
@@ -147,7 +122,7 @@ describeWithBrowser('donor pages in a browser', () => {
       await page.screenshot({ path: screenshotPath('donors-duplicate'), fullPage: true });
 
       await page.getByLabel('This is a different donor: create it anyway').check();
-      await submit(page, 'Create donor');
+      await submitForm(page, 'Create donor');
       await page.waitForURL(/\/donors\/[0-9a-f-]{36}\?saved=created$/);
       expect(await page.getByRole('heading', { name: 'The Swiss Confederation' }).isVisible()).toBe(
         true,

@@ -1,12 +1,11 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AddressInfo } from 'node:net';
-import { Page } from 'playwright-core';
-import { IdentityService } from '../../src/auth/identity.service';
-import { Actor } from '../../src/common/actor';
-import { TransactionRunner } from '../../src/database/transaction-runner';
 import {
   BrowserSession,
+  createPasswordUser,
   describeWithBrowser,
+  submitForm,
+  watchPage,
   launchBrowser,
   screenshotPath,
 } from '../support/browser';
@@ -25,16 +24,12 @@ describeWithBrowser('pledge pages in a browser', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db);
-    const identity = app.get(IdentityService);
-    const system: Actor = { id: 'system:test', roles: ['admin'], donorIds: [] };
-    await app.get(TransactionRunner).run((manager) =>
-      identity.createUser(manager, system, {
-        username: USERNAME,
-        displayName: 'Amina Diallo',
-        password: PASSWORD,
-        roles: ['finance_officer'],
-      }),
-    );
+    await createPasswordUser(app, {
+      username: USERNAME,
+      password: PASSWORD,
+      displayName: 'Amina Diallo',
+      roles: ['finance_officer'],
+    });
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;
@@ -47,36 +42,16 @@ describeWithBrowser('pledge pages in a browser', () => {
     await db?.drop();
   });
 
-  /** Console errors and page errors, but for answers the test provokes on purpose. */
-  function watch(page: Page, expectedStatuses: number[]): string[] {
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      const url = message.location().url;
-      if (message.type() !== 'error' || new URL(url, baseUrl).pathname === '/favicon.ico') return;
-      if (expectedStatuses.some((status) => message.text().includes(`status of ${status}`))) return;
-      errors.push(`console: ${message.text()} (${url})`);
-    });
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    return errors;
-  }
-
-  async function submit(page: Page, button: string): Promise<void> {
-    await Promise.all([
-      page.waitForLoadState('load'),
-      page.getByRole('button', { name: button, exact: true }).click(),
-    ]);
-  }
-
   it('records a two-instalment pledge through the form, then its agreement', async () => {
     const page = await browser!.context.newPage();
-    const errors = watch(page, [422]);
+    const errors = watchPage(page, baseUrl, [422]);
     try {
       // Signing in through the real form, on the way to the pledge list (linked from the header).
       await page.goto(`${baseUrl}/pledges`);
       await page.waitForURL(/\/sign-in\?next=%2Fpledges$/);
       await page.getByLabel('User name').fill(USERNAME);
       await page.getByLabel('Password').fill(PASSWORD);
-      await submit(page, 'Sign in');
+      await submitForm(page, 'Sign in');
       await page.waitForURL(`${baseUrl}/pledges`);
       expect(await page.getByTestId('pledge-empty').isVisible()).toBe(true);
       const nav = page.getByRole('navigation', { name: 'Main' });
@@ -89,7 +64,7 @@ describeWithBrowser('pledge pages in a browser', () => {
       await page.getByLabel('Name', { exact: true }).first().fill('Republic of Rwanda');
       await page.getByLabel('Type').selectOption({ label: 'Member State' });
       await page.getByLabel('Statement currency').fill('CHF');
-      await submit(page, 'Create donor');
+      await submitForm(page, 'Create donor');
       await page.waitForURL(/\/donors\/[0-9a-f-]{36}\?saved=created$/);
       const donorPath = new URL(page.url()).pathname;
       expect(await page.getByTestId('donor-pledges-empty').isVisible()).toBe(true);
@@ -105,7 +80,7 @@ describeWithBrowser('pledge pages in a browser', () => {
       await page.getByLabel('Instalment 1 amount').fill('60,000.00');
       await page.getByLabel('Instalment 2 due date').fill('2027-12-31');
       await page.getByLabel('Instalment 2 amount').fill('30,000.00');
-      await submit(page, 'Record pledge');
+      await submitForm(page, 'Record pledge');
 
       // A schedule that does not add up: the message next to the schedule, everything kept.
       expect(new URL(page.url()).pathname).toBe('/pledges');
@@ -120,7 +95,7 @@ describeWithBrowser('pledge pages in a browser', () => {
       await page.screenshot({ path: screenshotPath('pledge-form-error'), fullPage: true });
 
       await page.getByLabel('Instalment 2 amount').fill('40,000.00');
-      await submit(page, 'Record pledge');
+      await submitForm(page, 'Record pledge');
       await page.waitForURL(/\/pledges\/[0-9a-f-]{36}\?done=created$/);
       const pledgePath = new URL(page.url()).pathname;
       expect(await page.getByTestId('pledge-status').getAttribute('data-status')).toBe('announced');
@@ -146,13 +121,13 @@ describeWithBrowser('pledge pages in a browser', () => {
       await Promise.all([page.waitForURL(`${baseUrl}${pledgePath}`), onDonor.click()]);
       const agreement = page.getByTestId('agreement-form');
       await agreement.getByLabel('Document reference').fill('RW/WSIS/2026/004');
-      await submit(page, 'Record agreement');
+      await submitForm(page, 'Record agreement');
       expect(await page.locator('#agreement-confirm-error').textContent()).toContain('confirm');
       expect(await page.getByLabel('Document reference').inputValue()).toBe('RW/WSIS/2026/004');
       expect(await page.getByTestId('pledge-status').getAttribute('data-status')).toBe('announced');
 
       await page.getByLabel(/I confirm the agreement is signed/).check();
-      await submit(page, 'Record agreement');
+      await submitForm(page, 'Record agreement');
       await page.waitForURL(`${baseUrl}${pledgePath}?done=agreement`);
       expect(await page.getByTestId('pledge-notice').textContent()).toBe(
         'Agreement recorded and booked.',
