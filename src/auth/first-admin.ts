@@ -20,7 +20,16 @@ export class FirstAdmin implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.firstAdmin;
-    if (admin === undefined) return;
+    if (admin === undefined) {
+      // A new installation cannot be used until someone can sign in: say how, once, at start.
+      if (!(await this.identity.hasActiveAdmin())) {
+        this.logger.warn(
+          'no admin yet: create one with `npm run cli -- user:create-admin --username <name> ' +
+            '--password-stdin`, or start with ADMIN_USERNAME and ADMIN_PASSWORD set',
+        );
+      }
+      return;
+    }
     try {
       const created = await this.identity.bootstrapAdmin(
         admin.username,

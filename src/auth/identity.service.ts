@@ -268,6 +268,10 @@ export class IdentityService {
     return row;
   }
 
+  async hasActiveAdmin(): Promise<boolean> {
+    return (await this.repository.countActiveAdmins(this.dataSource.manager)) > 0;
+  }
+
   /** For the CLI and the first start: an admin, unless an active one exists already. */
   async bootstrapAdmin(
     username: string,
