@@ -34,7 +34,9 @@ describe('the built application, as a newcomer starts it', () => {
     expect(database.migrations).toContain('InitialSchema1764300000000');
     expect(existsSync(join(dataDir, 'pgdata', 'PG_VERSION'))).toBe(true);
     // Nobody can sign in yet: the log says how to create the first admin.
-    expect(app.output()).toContain('no admin yet: create one with `npm run cli -- user:create-admin');
+    expect(app.output()).toContain(
+      'no admin yet: create one with `npm run cli -- user:create-admin',
+    );
   });
 
   it('stops cleanly on SIGTERM and keeps the data for the next start', async () => {
