@@ -57,18 +57,28 @@ export class SignInController {
       formCookieName(request)
     ];
     const next = safeNext(form.next);
-    if (cookie === undefined || !sameSecret(cookie, form._csrf)) {
-      this.renderForm(request, response, 403, {
+    const username = form.username ?? '';
+    // A missing or stale form token: the form is shown again (400), with a fresh token.
+    if (cookie === undefined || !sameSecret(cookie, form._csrf ?? '')) {
+      this.renderForm(request, response, 400, {
         next,
-        username: form.username,
+        username,
         error: 'The form expired. Please sign in again.',
+      });
+      return;
+    }
+    if (username.trim() === '' || (form.password ?? '') === '') {
+      this.renderForm(request, response, 400, {
+        next,
+        username,
+        error: 'Enter your user name and password.',
       });
       return;
     }
     try {
       const session = await this.identity.signIn(
-        form.username,
-        form.password,
+        username,
+        form.password as string,
         request.ip ?? 'unknown',
       );
       response.clearCookie(formCookieName(request), { path: request.secure ? '/' : '/sign-in' });
@@ -79,7 +89,7 @@ export class SignInController {
         response.setHeader('Retry-After', String(error.retryAfterSeconds));
         this.renderForm(request, response, 429, {
           next,
-          username: form.username,
+          username,
           error: error.detail,
         });
         return;
@@ -87,7 +97,7 @@ export class SignInController {
       if (error instanceof SignInFailedError) {
         this.renderForm(request, response, 401, {
           next,
-          username: form.username,
+          username,
           error: error.detail,
         });
         return;

@@ -354,6 +354,14 @@ describe('authentication and user administration (HTTP)', () => {
       clerk = await createUser('clerk.a', ['finance_officer']);
     });
 
+    it('answers an empty form on the form itself, not with a JSON error', async () => {
+      const res = await postSignIn({ username: 'clerk.a', password: '', address: '198.51.100.77' });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain('Enter your user name and password.');
+      expect(res.text).toContain('value="clerk.a"');
+    });
+
     it('sets an HttpOnly, SameSite=Lax session cookie for / and redirects to `next`', async () => {
       const res = await postSignIn({ ...clerk, next: '/audit?entityType=fund' });
       expect(res.status).toBe(303);
@@ -477,7 +485,7 @@ describe('authentication and user administration (HTTP)', () => {
         .post('/sign-in')
         .type('form')
         .send({ username: clerk.username, password: clerk.password, _csrf: hiddenCsrf(page.text) });
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(400);
       expect(setCookie(res, PLAIN_COOKIE)).toBeUndefined();
     });
   });

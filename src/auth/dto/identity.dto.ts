@@ -107,18 +107,25 @@ export class UserResponse {
   @ApiProperty() createdAt!: string;
 }
 
+/**
+ * The sign-in form. Empty fields are allowed here and answered on the form itself ("enter your
+ * user name and password"), not as a JSON validation error a person would see in the browser.
+ */
 export class SignInForm {
+  @IsOptional()
   @IsString()
-  @Length(1, 200)
-  username!: string;
+  @Length(0, 200)
+  username?: string;
 
+  @IsOptional()
   @IsString()
-  @Length(1, 300)
-  password!: string;
+  @Length(0, 300)
+  password?: string;
 
+  @IsOptional()
   @IsString()
-  @Length(1, 200)
-  _csrf!: string;
+  @Length(0, 200)
+  _csrf?: string;
 
   @IsOptional()
   @IsString()
