@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { nextGaplessNumber } from '../database/gapless-counter';
 
 export interface EntryRow {
   id: string;
@@ -75,19 +76,9 @@ const ENTRY_FROM = `
 
 @Injectable()
 export class JournalRepository {
-  /**
-   * The next number of the fund's journal for the year. The counter row stays locked until the
-   * posting transaction ends, and a rollback gives the number back: numbers have no gaps.
-   */
-  async nextSequence(manager: EntityManager, fundId: string, year: number): Promise<number> {
-    const [row] = await manager.query<{ last_number: number }[]>(
-      `INSERT INTO journal_sequence (fund_id, fiscal_year, last_number) VALUES ($1, $2, 1)
-       ON CONFLICT (fund_id, fiscal_year)
-       DO UPDATE SET last_number = journal_sequence.last_number + 1
-       RETURNING last_number`,
-      [fundId, year],
-    );
-    return row.last_number;
+  /** The next journal entry number of the fund for the year, without gaps. */
+  nextSequence(manager: EntityManager, fundId: string, year: number): Promise<number> {
+    return nextGaplessNumber(manager, 'journal', fundId, year);
   }
 
   async insertEntry(manager: EntityManager, entry: NewEntry): Promise<string> {

@@ -45,9 +45,9 @@ export function addMonths(date: CalendarDate, months: number): CalendarDate {
   return `${String(targetYear).padStart(4, '0')}-${pad(targetMonth)}-${pad(targetDay)}`;
 }
 
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
+/** Whole days from `from` to `to` (negative when `to` is earlier). UTC midnights: exact days. */
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 }
 
 /**

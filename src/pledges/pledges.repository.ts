@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { nextGaplessNumber } from '../database/gapless-counter';
 import { CalendarDate } from '../common/calendar-date';
 import { PledgeEnding } from './pledge-status';
 
@@ -158,19 +159,9 @@ const FILTER = `
 
 @Injectable()
 export class PledgesRepository {
-  /**
-   * The next reference number of the fund for the year. The counter row stays locked until the
-   * transaction ends, and a rollback gives the number back: references have no gaps.
-   */
-  async nextNumber(manager: EntityManager, fundId: string, year: number): Promise<number> {
-    const [row] = await manager.query<{ last_number: number }[]>(
-      `INSERT INTO pledge_sequence (fund_id, year, last_number) VALUES ($1, $2, 1)
-       ON CONFLICT (fund_id, year)
-       DO UPDATE SET last_number = pledge_sequence.last_number + 1
-       RETURNING last_number`,
-      [fundId, year],
-    );
-    return row.last_number;
+  /** The next pledge reference number of the fund for the year, without gaps. */
+  nextNumber(manager: EntityManager, fundId: string, year: number): Promise<number> {
+    return nextGaplessNumber(manager, 'pledge', fundId, year);
   }
 
   async insert(manager: EntityManager, pledge: NewPledge): Promise<string> {

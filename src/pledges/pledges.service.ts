@@ -176,15 +176,13 @@ export class PledgesService implements OnModuleInit {
       if (pledge.agreed_on !== null) {
         throw new PledgeAlreadyAgreedError(pledge.reference, pledge.agreed_on);
       }
-      if (request.agreedOn < pledge.announced_on) {
-        throw new InvalidPledgeError([
-          {
-            field: 'agreedOn',
-            rule: 'notBeforeAnnouncement',
-            reason: `must be on or after the announcement, ${pledge.announced_on}`,
-          },
-        ]);
-      }
+      assertNotBefore(
+        'agreedOn',
+        request.agreedOn,
+        pledge.announced_on,
+        'notBeforeAnnouncement',
+        'announcement',
+      );
       await this.assertNotBeforeAmendment(manager, pledge, 'agreedOn', request.agreedOn);
       const conditional = request.conditional ?? false;
       const fund = await this.funds.requireFund(manager, pledge.fund_code);
@@ -253,15 +251,7 @@ export class PledgesService implements OnModuleInit {
       if (pledge.conditions_met_on !== null) {
         throw new ConditionsAlreadyMetError(pledge.reference, pledge.conditions_met_on);
       }
-      if (request.date < pledge.agreed_on) {
-        throw new InvalidPledgeError([
-          {
-            field: 'date',
-            rule: 'notBeforeAgreement',
-            reason: `must be on or after the agreement, ${pledge.agreed_on}`,
-          },
-        ]);
-      }
+      assertNotBefore('date', request.date, pledge.agreed_on, 'notBeforeAgreement', 'agreement');
       await this.assertNotBeforeAmendment(manager, pledge, 'date', request.date);
       const fund = await this.funds.requireFund(manager, pledge.fund_code);
       const held = await this.balanceByCurrency(manager, pledge, CONDITIONAL_CONTRIBUTIONS);
@@ -540,16 +530,16 @@ export class PledgesService implements OnModuleInit {
         'only an agreed pledge is written off; cancel an announced one',
       );
     }
-    const since = pledge.agreed_on ?? pledge.announced_on;
-    if (payload.date < since) {
-      throw new InvalidPledgeError([
-        {
-          field: 'date',
-          rule: agreed ? 'notBeforeAgreement' : 'notBeforeAnnouncement',
-          reason: `must be on or after the ${agreed ? 'agreement' : 'announcement'}, ${since}`,
-        },
-      ]);
-    }
+    if (agreed)
+      assertNotBefore('date', payload.date, pledge.agreed_on, 'notBeforeAgreement', 'agreement');
+    else
+      assertNotBefore(
+        'date',
+        payload.date,
+        pledge.announced_on,
+        'notBeforeAnnouncement',
+        'announcement',
+      );
     await this.assertNotBeforeAmendment(manager, pledge, 'date', payload.date);
     if (ending === 'written-off' && unmet) throw new ConditionsNotMetError(pledge.reference);
     if (!agreed) return { pledge };
@@ -619,15 +609,7 @@ export class PledgesService implements OnModuleInit {
     date: CalendarDate,
   ): Promise<void> {
     const { lastOn } = await this.repository.amendmentState(manager, pledge.id);
-    if (lastOn !== null && date < lastOn) {
-      throw new InvalidPledgeError([
-        {
-          field,
-          rule: 'notBeforeAmendment',
-          reason: `must be on or after the last amendment, ${lastOn}`,
-        },
-      ]);
-    }
+    assertNotBefore(field, date, lastOn, 'notBeforeAmendment', 'last amendment');
   }
 
   private async toFunctional(
@@ -821,4 +803,19 @@ function scheduleOf(
     return undefined;
   }
   return schedule;
+}
+
+/** The events of a pledge happen in order: refuses `date` when it comes before `earlier`. */
+function assertNotBefore(
+  field: string,
+  date: CalendarDate,
+  earlier: CalendarDate | null,
+  rule: string,
+  event: string,
+): void {
+  if (earlier !== null && date < earlier) {
+    throw new InvalidPledgeError([
+      { field, rule, reason: `must be on or after the ${event}, ${earlier}` },
+    ]);
+  }
 }

@@ -1,9 +1,8 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
 import { Client } from 'pg';
 import { approve, postAdjustment } from '../support/approvals';
 import { newDonorId, receivableAdjustment } from '../support/ledger-fixtures';
-import { createTestApp, TestUsers } from '../support/test-app';
+import { authedHttp, createTestApp, TestUsers } from '../support/test-app';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('ledger through the API', () => {
@@ -40,13 +39,7 @@ describe('ledger through the API', () => {
   });
 
   const auth: Record<string, { Authorization: string }> = {};
-  const as = (name: string) => {
-    const server = app.getHttpServer();
-    return {
-      get: (url: string) => request(server).get(url).set(auth[name]),
-      post: (url: string) => request(server).post(url).set(auth[name]),
-    };
-  };
+  const as = (name: string) => authedHttp(app, auth[name]);
   const http = () => as('officer.a');
   const lineCount = async (): Promise<number> =>
     (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM journal_line')).rows[0].n;

@@ -2,7 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp, TestUsers } from '../support/test-app';
+import { authedHttp, createTestApp, TestUsers } from '../support/test-app';
 import { createTestDatabase, TestDatabase, testEngine } from '../support/test-database';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'un-operational-rates.csv');
@@ -25,14 +25,7 @@ describe('exchange rates API', () => {
 
   let users: TestUsers;
   let defaultAuth: { Authorization: string };
-  const http = () => {
-    const server = app.getHttpServer();
-    return {
-      get: (url: string) => request(server).get(url).set(defaultAuth),
-      post: (url: string) => request(server).post(url).set(defaultAuth),
-      put: (url: string) => request(server).put(url).set(defaultAuth),
-    };
-  };
+  const http = () => authedHttp(app, defaultAuth);
   const enter = (body: object) => http().post('/api/v1/exchange-rates').send(body);
   const importCsv = (fileName: string, csv: string) =>
     http()

@@ -1,6 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { createTestApp, TestUsers } from '../support/test-app';
+import { authedHttp, createTestApp, TestUsers } from '../support/test-app';
 import { ReferenceController } from '../../src/reference/reference.controller';
 import { createTestDatabase, TestDatabase, testEngine } from '../support/test-database';
 
@@ -37,14 +37,7 @@ describe(`${ReferenceController.name} (/api/v1/countries)`, () => {
 
   let users: TestUsers;
   let defaultAuth: { Authorization: string };
-  const http = () => {
-    const server = app.getHttpServer();
-    return {
-      get: (url: string) => request(server).get(url).set(defaultAuth),
-      post: (url: string) => request(server).post(url).set(defaultAuth),
-      put: (url: string) => request(server).put(url).set(defaultAuth),
-    };
-  };
+  const http = () => authedHttp(app, defaultAuth);
 
   function expectProblem(res: request.Response, status: number, code: string): void {
     expect(res.status).toBe(status);

@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { AddressInfo } from 'node:net';
+import { createTestApp } from './test-app';
+import { createTestDatabase } from './test-database';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { IdentityService } from '../../src/auth/identity.service';
 import { Role } from '../../src/auth/roles';
@@ -125,4 +128,37 @@ export async function createPasswordUser(
   await app
     .get(TransactionRunner)
     .run((manager) => app.get(IdentityService).createUser(manager, system, user));
+}
+
+export interface BrowserApp {
+  readonly app: NestExpressApplication;
+  readonly browser: BrowserSession;
+  readonly baseUrl: string;
+  /** Closes the browser, the application and drops the test database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real application on a clean test database of its own, listening on a free loopback port,
+ * and a browser to drive it. `prepare` runs before the application listens (users, data).
+ */
+export async function startBrowserApp(
+  prepare: (app: NestExpressApplication) => Promise<void> = () => Promise.resolve(),
+): Promise<BrowserApp> {
+  const db = await createTestDatabase();
+  const app = await createTestApp(db);
+  await prepare(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const browser = await launchBrowser();
+  return {
+    app,
+    browser,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await db.drop();
+    },
+  };
 }

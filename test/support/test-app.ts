@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -114,4 +115,15 @@ export class TestUsers {
   async auth(username: string, roles?: Role[]): Promise<{ Authorization: string }> {
     return (await this.get(username, roles)).auth;
   }
+}
+
+/** Requests to the application, each authenticated with `auth` (a user's Bearer header). */
+export function authedHttp(app: NestExpressApplication, auth: { Authorization: string }) {
+  const server = app.getHttpServer();
+  return {
+    get: (url: string) => request(server).get(url).set(auth),
+    post: (url: string) => request(server).post(url).set(auth),
+    put: (url: string) => request(server).put(url).set(auth),
+    patch: (url: string) => request(server).patch(url).set(auth),
+  };
 }

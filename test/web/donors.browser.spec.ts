@@ -1,46 +1,35 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { AddressInfo } from 'node:net';
 import {
+  BrowserApp,
   BrowserSession,
   createPasswordUser,
   describeWithBrowser,
   submitForm,
   watchPage,
-  launchBrowser,
+  startBrowserApp,
   screenshotPath,
 } from '../support/browser';
-import { createTestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const USERNAME = 'amina.officer';
 const PASSWORD = 'Quiet-Harbour-Lantern-27';
 
 describeWithBrowser('donor pages in a browser', () => {
-  let db: TestDatabase | undefined;
-  let app: NestExpressApplication | undefined;
+  let harness: BrowserApp | undefined;
   let browser: BrowserSession | undefined;
   let baseUrl: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db);
-    await createPasswordUser(app, {
-      username: USERNAME,
-      password: PASSWORD,
-      displayName: 'Amina Diallo',
-      roles: ['finance_officer'],
+    harness = await startBrowserApp(async (app) => {
+      await createPasswordUser(app, {
+        username: USERNAME,
+        password: PASSWORD,
+        displayName: 'Amina Diallo',
+        roles: ['finance_officer'],
+      });
     });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${port}`;
-    browser = await launchBrowser();
+    ({ browser, baseUrl } = harness);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => harness?.close());
 
   it('creates a donor through the form, lists it, and warns about a near-duplicate', async () => {
     const page = await browser!.context.newPage();

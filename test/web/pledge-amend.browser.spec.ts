@@ -1,81 +1,70 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { AddressInfo } from 'node:net';
 import { Page } from 'playwright-core';
 import { Actor } from '../../src/common/actor';
 import { todayUtc } from '../../src/common/calendar-date';
 import { DonorsService } from '../../src/donors/donors.service';
 import { PledgesService } from '../../src/pledges/pledges.service';
 import {
+  BrowserApp,
   BrowserSession,
   createPasswordUser,
   describeWithBrowser,
   submitForm,
   watchPage,
-  launchBrowser,
+  startBrowserApp,
   screenshotPath,
 } from '../support/browser';
-import { createTestApp } from '../support/test-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const USERNAME = 'amina.officer';
 const PASSWORD = 'Quiet-Harbour-Lantern-27';
 
 describeWithBrowser('pledge amendment page in a browser', () => {
-  let db: TestDatabase | undefined;
-  let app: NestExpressApplication | undefined;
+  let harness: BrowserApp | undefined;
   let browser: BrowserSession | undefined;
   let baseUrl: string;
   let pledgePath: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db);
-    await createPasswordUser(app, {
-      username: USERNAME,
-      password: PASSWORD,
-      displayName: 'Amina Diallo',
-      roles: ['finance_officer'],
+    harness = await startBrowserApp(async (app) => {
+      await createPasswordUser(app, {
+        username: USERNAME,
+        password: PASSWORD,
+        displayName: 'Amina Diallo',
+        roles: ['finance_officer'],
+      });
+      // An agreed pledge of CHF 100,000 in two instalments, as the pledge pages record it.
+      const officer: Actor = { id: 'user:setup', roles: ['finance_officer'], donorIds: [] };
+      const donor = await app
+        .get(DonorsService)
+        .create(officer, { name: 'Republic of Rwanda', type: 'member_state' });
+      const pledges = app.get(PledgesService);
+      const today = todayUtc();
+      const created = await pledges.create(
+        officer,
+        {
+          fund: 'WSIS-TF',
+          donorId: donor.id,
+          currency: 'CHF',
+          amount: '100000.00',
+          announcedOn: today,
+          instalments: [
+            { dueDate: '2027-06-30', amount: '60000.00' },
+            { dueDate: '2027-12-31', amount: '40000.00' },
+          ],
+        },
+        undefined,
+      );
+      await pledges.agree(
+        officer,
+        created.body.id,
+        { agreedOn: today, documentRef: 'RW/WSIS/2026/004' },
+        undefined,
+      );
+      pledgePath = `/pledges/${created.body.id}`;
     });
-    // An agreed pledge of CHF 100,000 in two instalments, as the pledge pages record it.
-    const officer: Actor = { id: 'user:setup', roles: ['finance_officer'], donorIds: [] };
-    const donor = await app
-      .get(DonorsService)
-      .create(officer, { name: 'Republic of Rwanda', type: 'member_state' });
-    const pledges = app.get(PledgesService);
-    const today = todayUtc();
-    const created = await pledges.create(
-      officer,
-      {
-        fund: 'WSIS-TF',
-        donorId: donor.id,
-        currency: 'CHF',
-        amount: '100000.00',
-        announcedOn: today,
-        instalments: [
-          { dueDate: '2027-06-30', amount: '60000.00' },
-          { dueDate: '2027-12-31', amount: '40000.00' },
-        ],
-      },
-      undefined,
-    );
-    await pledges.agree(
-      officer,
-      created.body.id,
-      { agreedOn: today, documentRef: 'RW/WSIS/2026/004' },
-      undefined,
-    );
-    pledgePath = `/pledges/${created.body.id}`;
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${port}`;
-    browser = await launchBrowser();
+    ({ browser, baseUrl } = harness);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.drop();
-  });
+  afterAll(() => harness?.close());
 
   /** Opens `path`, signing in through the form first when the session does not exist yet. */
   async function openSignedIn(page: Page, path: string): Promise<void> {
