@@ -8,6 +8,7 @@ import { Approvals1764900000000 } from './1764900000000-Approvals';
 import { Donors1765000000000 } from './1765000000000-Donors';
 import { Pledges1765100000000 } from './1765100000000-Pledges';
 import { PledgeAmendments1765150000000 } from './1765150000000-PledgeAmendments';
+import { Receipts1765200000000 } from './1765200000000-Receipts';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Donors1765000000000,
   Pledges1765100000000,
   PledgeAmendments1765150000000,
+  Receipts1765200000000,
 ];

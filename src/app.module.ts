@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BankAccountsModule } from './bank-accounts/bank-accounts.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -12,7 +13,11 @@ import { InfoModule } from './info/info.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { PledgesModule } from './pledges/pledges.module';
 import { RatesModule } from './rates/rates.module';
+import { ReceiptBatchesModule } from './receipts/batches/receipt-batches.module';
+import { ReceiptsModule } from './receipts/receipts.module';
+import { ReceiptsPagesModule } from './receipts/pages/receipts-pages.module';
 import { ReferenceModule } from './reference/reference.module';
+import { ReportsModule } from './reports/reports.module';
 import { ConnectionDrainer } from './common/connection-drainer';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { loggingModule } from './common/logging';
@@ -42,9 +47,17 @@ export class AppModule {
         LedgerModule,
         DonorsModule,
         PledgesModule,
+        BankAccountsModule,
+        ReportsModule,
+        ReceiptsModule,
+        // Before ReceiptsPagesModule: its routes are registered first, so that /receipts/batches
+        // is not taken for the receipt page /receipts/:id.
+        ReceiptBatchesModule,
         ApprovalsModule,
         AuditModule,
         WebModule,
+        // Last: its GET /receipts/:id must not shadow fixed paths of others (/receipts/batches).
+        ReceiptsPagesModule,
       ],
       providers: [ConnectionDrainer],
     };

@@ -1,9 +1,10 @@
 import { EntityManager } from 'typeorm';
 
-/** The per-fund, per-year counters: journal entry numbers and pledge references. */
+/** The per-fund, per-year counters: journal entry numbers, pledge references, receipt numbers. */
 const COUNTERS = {
   journal: { table: 'journal_sequence', year: 'fiscal_year' },
   pledge: { table: 'pledge_sequence', year: 'year' },
+  receipt: { table: 'receipt_sequence', year: 'year' },
 } as const;
 
 /**

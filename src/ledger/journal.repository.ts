@@ -30,6 +30,7 @@ export interface LineRow {
   earmark_code: string | null;
   bank_account_id: string | null;
   pledge_id: string | null;
+  receipt_id: string | null;
   currency: string;
   amount_minor: string;
   functional_minor: string;
@@ -58,6 +59,7 @@ export interface NewLine {
   earmarkId?: string;
   bankAccountId?: string;
   pledgeId?: string;
+  receiptId?: string;
   currency: string;
   amountMinor: bigint;
   functionalMinor: bigint;
@@ -129,13 +131,15 @@ export class JournalRepository {
         line.functionalMinor.toString(),
         line.rate ?? null,
         line.pledgeId ?? null,
+        line.receiptId ?? null,
       );
-      const base = index * 13;
-      return `(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      const base = index * 14;
+      return `(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     await manager.query(
       `INSERT INTO journal_line (entry_id, line_no, fund_id, entry_date, account_id, donor_id,
-         earmark_id, bank_account_id, currency, amount_minor, functional_minor, rate, pledge_id)
+         earmark_id, bank_account_id, currency, amount_minor, functional_minor, rate, pledge_id,
+         receipt_id)
        VALUES ${tuples.join(', ')}`,
       values,
     );
@@ -170,6 +174,7 @@ export class JournalRepository {
     return manager.query<LineRow[]>(
       `SELECT l.entry_id, l.line_no, l.account_id, a.code AS account_code, a.name AS account_name,
               l.donor_id, l.earmark_id, em.code AS earmark_code, l.bank_account_id, l.pledge_id,
+              l.receipt_id,
               l.currency,
               l.amount_minor::text AS amount_minor, l.functional_minor::text AS functional_minor,
               l.rate::text AS rate

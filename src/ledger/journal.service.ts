@@ -229,6 +229,7 @@ export class JournalService implements OnModuleInit {
       earmarkId: line.earmark_id ?? undefined,
       bankAccountId: line.bank_account_id ?? undefined,
       pledgeId: line.pledge_id ?? undefined,
+      receiptId: line.receipt_id ?? undefined,
       amount: Money.fromMinor(line.amount_minor, line.currency).negate(),
       functional: Money.fromMinor(line.functional_minor, fund.functional_currency).negate(),
       rate: line.rate === null ? undefined : Rate.parse(line.rate),
@@ -483,6 +484,9 @@ function toEntryResponse(entry: EntryRow, lines: LineRow[]): JournalEntryRespons
     createdAt: new Date(entry.created_at).toISOString(),
     lines: lines.map((line) => {
       const amount = Money.fromMinor(line.amount_minor, line.currency);
+      const functional = Money.fromMinor(line.functional_minor, entry.functional_currency);
+      // A line with a functional amount only (an FX difference) is on the side of that amount.
+      const credit = amount.isZero() ? functional.isNegative() : amount.isNegative();
       return {
         lineNo: line.line_no,
         account: { code: line.account_code, name: line.account_name },
@@ -490,9 +494,10 @@ function toEntryResponse(entry: EntryRow, lines: LineRow[]): JournalEntryRespons
         earmark: line.earmark_code,
         bankAccountId: line.bank_account_id,
         pledgeId: line.pledge_id,
-        debit: amount.isNegative() ? null : amount.toJSON(),
-        credit: amount.isNegative() ? amount.negate().toJSON() : null,
-        functional: Money.fromMinor(line.functional_minor, entry.functional_currency).toJSON(),
+        receiptId: line.receipt_id,
+        debit: credit ? null : amount.toJSON(),
+        credit: credit ? amount.negate().toJSON() : null,
+        functional: functional.toJSON(),
         rate: line.rate,
       };
     }),

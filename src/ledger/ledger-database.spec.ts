@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { addBankAccount } from '../../test/support/ledger-fixtures';
 import { connect, createTestDatabase, TestDatabase } from '../../test/support/test-database';
 
 /**
@@ -13,6 +14,7 @@ describe('ledger guarantees in the database', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    await addBankAccount(db.url, { id: '00000000-0000-4000-8000-000000000001' });
     sql = await connect(db.url);
     fundId = (await sql.query<{ id: string }>(`SELECT id FROM fund WHERE code = 'WSIS-TF'`)).rows[0]
       .id;

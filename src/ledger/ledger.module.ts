@@ -23,6 +23,6 @@ import { PeriodsService } from './periods.service';
     PeriodsService,
     PeriodsRepository,
   ],
-  exports: [LedgerService, BalancesService, JournalService],
+  exports: [LedgerService, BalancesService, JournalService, JournalRepository],
 })
 export class LedgerModule {}

@@ -80,8 +80,18 @@ export class LedgerService {
       await this.journal.insertLines(manager, id, fund.id, request.date, lines);
       return { id, number };
     } catch (error) {
-      if (driverError(error)?.constraint === 'journal_entry_period_open') {
+      const constraint = driverError(error)?.constraint;
+      if (constraint === 'journal_entry_period_open') {
         throw new PeriodClosedError(fund.code, period);
+      }
+      if (constraint === 'journal_line_bank_account_fk') {
+        throw new InvalidEntryError([
+          {
+            field: 'lines.bankAccount',
+            rule: 'exists',
+            reason: `fund ${fund.code} has no such bank account`,
+          },
+        ]);
       }
       throw error;
     }
@@ -115,6 +125,7 @@ export class LedgerService {
       earmarkId: line.earmarkId,
       bankAccountId: line.bankAccountId,
       pledgeId: line.pledgeId,
+      receiptId: line.receiptId,
       currency: line.amount.currency,
       amountMinor: line.amount.minor,
       functionalMinor: line.functional.minor,

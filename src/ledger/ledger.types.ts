@@ -9,6 +9,8 @@ export interface PostingLine {
   bankAccountId?: string;
   /** The pledge the line concerns (receivable, revenue, payment, write-off…), if any. */
   pledgeId?: string;
+  /** The receipt the line concerns (cash, charges, unapplied, suspense, FX…), if any. */
+  receiptId?: string;
   /** In the transaction currency. */
   amount: Money;
   /** In the fund's functional currency, with the same sign. */

@@ -28,7 +28,7 @@ import {
   ScheduleChanges,
   ScheduleLine,
 } from './pledge-amendment';
-import { allocateInOrder } from './pledge-schedule';
+import { spreadPayments } from './pledge-schedule';
 import { PLEDGE_AMENDMENT, receivableTotals } from './pledge-status';
 import { PledgeViewsService, RECEIVABLE, toScheduleResponse } from './pledge-views.service';
 import { InvalidPledgeError, PledgeEndedError, PledgeNotFoundError } from './pledges.errors';
@@ -214,7 +214,8 @@ export class PledgeAmendmentsService {
         amountMinor: BigInt(row.amount_minor),
       }))
       .sort(byDueDate);
-    // What the donor has paid, on any date, applied to the schedule oldest due first.
+    // What the donor has paid, on any date: receipts allocated to an instalment count for it, the
+    // rest is applied to the schedule oldest due first.
     const paid = receivableTotals({
       currency,
       functionalCurrency: pledge.functional_currency,
@@ -232,7 +233,13 @@ export class PledgeAmendmentsService {
         }),
       ),
     }).paid.minor;
-    const paidBefore = paidBySeq(before, paid);
+    const allocated = new Map(
+      (await this.repository.allocationSums(manager, [pledge.id])).map((row) => [
+        row.seq,
+        BigInt(row.amount_minor),
+      ]),
+    );
+    const paidBefore = paidBySeq(before, allocated, paid);
     const locked = new Map(
       [...paidBefore.entries()]
         .filter(([, minor]) => minor > 0n)
@@ -263,7 +270,7 @@ export class PledgeAmendmentsService {
       }
       // Payments are applied oldest due first: an unpaid instalment moved before a paid one
       // would take its payments, changing a paid instalment by the back door.
-      const paidAfter = paidBySeq(schedule.lines, paid);
+      const paidAfter = paidBySeq(schedule.lines, allocated, paid);
       for (const [seq, minor] of paidBefore) {
         if (minor > 0n && paidAfter.get(seq) !== minor) {
           errors.push({
@@ -400,12 +407,13 @@ function checkDate(
   }
 }
 
-function paidBySeq(lines: readonly ScheduleLine[], paid: bigint): Map<number, bigint> {
+function paidBySeq(
+  lines: readonly ScheduleLine[],
+  allocated: ReadonlyMap<number, bigint>,
+  paid: bigint,
+): Map<number, bigint> {
   const ordered = [...lines].sort(byDueDate);
-  const parts = allocateInOrder(
-    ordered.map((line) => line.amountMinor),
-    paid,
-  );
+  const parts = spreadPayments(ordered, allocated, paid);
   return new Map(ordered.map((line, index) => [line.seq, parts[index]]));
 }
 

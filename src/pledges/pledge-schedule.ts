@@ -55,6 +55,30 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
  * as it can before the next gets anything. `total` is bounded to [0, sum of amounts], so the
  * parts never exceed what each instalment asks for.
  */
+/**
+ * How `total` paid is spread over instalments (given in the order payments apply: oldest due
+ * first): each instalment first takes what receipts were explicitly allocated to it (`allocated`,
+ * by seq, capped at its amount), then the rest of the total fills the remaining amounts oldest due
+ * first. Without allocations this is `allocateInOrder`.
+ */
+export function spreadPayments(
+  ordered: ReadonlyArray<{ seq: number; amountMinor: bigint }>,
+  allocated: ReadonlyMap<number, bigint>,
+  total: bigint,
+): bigint[] {
+  const explicit = ordered.map((instalment) => {
+    const minor = allocated.get(instalment.seq) ?? 0n;
+    if (minor < 0n) return 0n;
+    return minor > instalment.amountMinor ? instalment.amountMinor : minor;
+  });
+  const taken = explicit.reduce((sum, minor) => sum + minor, 0n);
+  const rest = allocateInOrder(
+    ordered.map((instalment, index) => instalment.amountMinor - explicit[index]),
+    total - taken,
+  );
+  return explicit.map((minor, index) => minor + rest[index]);
+}
+
 export function allocateInOrder(amounts: readonly bigint[], total: bigint): bigint[] {
   let left = total > 0n ? total : 0n;
   return amounts.map((amount) => {

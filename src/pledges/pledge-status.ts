@@ -1,6 +1,6 @@
 import { CalendarDate } from '../common/calendar-date';
 import { Money } from '../money/money';
-import { allocateInOrder, daysBetween } from './pledge-schedule';
+import { daysBetween, spreadPayments } from './pledge-schedule';
 
 /**
  * The status of a pledge or an instalment as of a date. Never stored: derived by `derivePledge`
@@ -56,6 +56,8 @@ export interface PledgeFacts {
   instalments: ReadonlyArray<{ seq: number; dueDate: CalendarDate; amountMinor: bigint }>;
   /** The pledge's lines on the receivable account dated on or before the as-of date. */
   receivable: readonly ReceivableSum[];
+  /** Receipts allocated to each instalment (by seq, pledge currency) on or before the date. */
+  allocated?: ReadonlyMap<number, bigint>;
 }
 
 /** The pledge's receivable as the ledger has it, in the pledge currency unless said otherwise. */
@@ -144,11 +146,11 @@ export function receivableTotals(facts: PledgeFacts): ReceivableTotals {
  * - partially paid: part of the schedule is cleared;
  * - agreed: nothing cleared yet, nothing overdue.
  * "Paid" is every credit to the receivable other than the pledge's own agreement, amendments,
- * cancellation and write-off (until receipts arrive, a manual adjustment line naming the
- * pledge). Amounts are cleared from the schedule oldest due first: paid amounts to show what each
- * instalment received,
- * and the whole cleared part (amount − outstanding) to say what each instalment still asks for,
- * so that the amounts due always add up to the outstanding receivable of the ledger.
+ * cancellation and write-off (receipt allocations, and manual adjustment lines naming the
+ * pledge). Receipts allocated to a named instalment count for that instalment; the rest is
+ * cleared from the schedule oldest due first: paid amounts to show what each instalment
+ * received, and the whole cleared part (amount − outstanding) to say what each instalment still
+ * asks for, so that the amounts due always add up to the outstanding receivable of the ledger.
  */
 export function derivePledge(facts: PledgeFacts, asOf: CalendarDate): PledgeView {
   const { currency } = facts;
@@ -159,11 +161,12 @@ export function derivePledge(facts: PledgeFacts, asOf: CalendarDate): PledgeView
     a.dueDate === b.dueDate ? a.seq - b.seq : a.dueDate < b.dueDate ? -1 : 1,
   );
   const amounts = ordered.map((instalment) => instalment.amountMinor);
-  const paid = allocateInOrder(amounts, totals.paid.minor);
+  const allocated = facts.allocated ?? new Map<number, bigint>();
+  const paid = spreadPayments(ordered, allocated, totals.paid.minor);
   const cleared = agreed
     ? clamp(facts.amountMinor - totals.outstanding.minor, facts.amountMinor)
     : 0n;
-  const clearedParts = allocateInOrder(amounts, cleared);
+  const clearedParts = spreadPayments(ordered, allocated, cleared);
   const due = amounts.map((amount, index) => {
     if (agreed) return amount - clearedParts[index];
     return ending === null ? amount - paid[index] : 0n;

@@ -42,8 +42,8 @@ export class PledgeViewsService {
   ) {}
 
   /**
-   * Four queries whatever the number of pledges: rows given, instalments, receivable sums, and
-   * the amendments made after `asOf`. A pledge amended since is read with the amount and schedule
+   * Five queries whatever the number of pledges: rows given, instalments, receivable sums,
+   * receipt allocations by instalment, and the amendments made after `asOf`. A pledge amended since is read with the amount and schedule
    * in force on `asOf` (the returned row carries that amount).
    */
   async views(
@@ -54,6 +54,7 @@ export class PledgeViewsService {
     const ids = rows.map((row) => row.id);
     const instalments = groupBy(await this.repository.instalments(manager, ids));
     const receivable = groupBy(await this.repository.accountSums(manager, ids, RECEIVABLE, asOf));
+    const allocated = groupBy(await this.repository.allocationSums(manager, ids, asOf));
     const later = new Map(
       (await this.repository.amendmentsAfter(manager, ids, asOf)).map((a) => [a.pledge_id, a]),
     );
@@ -72,7 +73,10 @@ export class PledgeViewsService {
             }));
       return {
         row,
-        view: derivePledge(toFacts(row, schedule, receivable.get(row.id) ?? []), asOf),
+        view: derivePledge(
+          toFacts(row, schedule, receivable.get(row.id) ?? [], allocated.get(row.id) ?? []),
+          asOf,
+        ),
       };
     });
   }
@@ -205,6 +209,7 @@ function toFacts(
   row: PledgeRow,
   instalments: readonly InstalmentRow[],
   receivable: readonly ReceivableRow[],
+  allocated: ReadonlyArray<{ seq: number; amount_minor: string }>,
 ): PledgeFacts {
   return {
     currency: row.currency,
@@ -225,6 +230,7 @@ function toFacts(
       amountMinor: BigInt(sum.amount_minor),
       functionalMinor: BigInt(sum.functional_minor),
     })),
+    allocated: new Map(allocated.map((sum) => [sum.seq, BigInt(sum.amount_minor)])),
   };
 }
 

@@ -30,6 +30,12 @@ import { PledgesService } from './pledges.service';
     PledgesRepository,
     PledgesPageService,
   ],
-  exports: [PledgesService, PledgeAmendmentsService, PledgeOutstandingService],
+  exports: [
+    PledgesService,
+    PledgeAmendmentsService,
+    PledgeOutstandingService,
+    PledgeViewsService,
+    PledgesRepository,
+  ],
 })
 export class PledgesModule {}

@@ -351,6 +351,25 @@ export class PledgesRepository {
     );
   }
 
+  /**
+   * What receipts allocated to each instalment of the pledges (pledge currency, net of
+   * reversals), allocated on or before `asOf` (all dates without one).
+   */
+  allocationSums(
+    manager: EntityManager,
+    pledgeIds: readonly string[],
+    asOf?: CalendarDate,
+  ): Promise<Array<{ pledge_id: string; seq: number; amount_minor: string }>> {
+    if (pledgeIds.length === 0) return Promise.resolve([]);
+    return manager.query(
+      `SELECT pledge_id, instalment_seq AS seq, sum(pledge_amount_minor)::text AS amount_minor
+         FROM receipt_allocation
+        WHERE pledge_id = ANY($1::uuid[]) AND ($2::date IS NULL OR allocated_on <= $2::date)
+        GROUP BY pledge_id, instalment_seq`,
+      [pledgeIds, asOf ?? null],
+    );
+  }
+
   /** Receivable lines of the fund that name no pledge, as of a date, by currency. */
   unlinkedReceivable(
     manager: EntityManager,

@@ -6,7 +6,7 @@ import { TransactionRunner } from '../../src/database/transaction-runner';
 import { BalancesService } from '../../src/ledger/balances.service';
 import { JournalService } from '../../src/ledger/journal.service';
 import { RatesService } from '../../src/rates/rates.service';
-import { BANK_ACCOUNT } from '../support/ledger-fixtures';
+import { addBankAccount, BANK_ACCOUNT } from '../support/ledger-fixtures';
 import { createTestApp } from '../support/test-app';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -110,6 +110,7 @@ describe('ledger invariants under a random workload', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    await addBankAccount(db.url);
     app = await createTestApp(db);
     sql = await connect(db.url);
     journal = app.get(JournalService);

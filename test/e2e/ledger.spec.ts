@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { approve, postAdjustment } from '../support/approvals';
 import { newDonorId, receivableAdjustment } from '../support/ledger-fixtures';
 import { authedHttp, createTestApp, TestUsers } from '../support/test-app';
+import { addBankAccount, BANK_ACCOUNT } from '../support/ledger-fixtures';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
 
 describe('ledger through the API', () => {
@@ -12,6 +13,7 @@ describe('ledger through the API', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    await addBankAccount(db.url);
     app = await createTestApp(db);
     sql = await connect(db.url);
     const users = new TestUsers(app);
@@ -106,7 +108,7 @@ describe('ledger through the API', () => {
         'UNEARMARKED',
       ]);
       const accounts = await http().get('/api/v1/funds/ICT-TF/accounts');
-      expect(accounts.body).toHaveLength(19);
+      expect(accounts.body).toHaveLength(20);
     });
 
     it('refuses a second fund with the same code, and an unknown currency', async () => {
@@ -223,7 +225,7 @@ describe('ledger through the API', () => {
         lines: [
           {
             account: '1000',
-            bankAccountId: '0b9c2f4e-7a1d-4c3b-9e8f-1a2b3c4d5e6f',
+            bankAccountId: BANK_ACCOUNT,
             currency: 'EUR',
             debit: '10.00',
           },
@@ -417,7 +419,7 @@ describe('ledger through the API', () => {
       expect(res.body.totalDebit).toEqual(res.body.totalCredit);
       expect(Number(res.body.totalDebit.amount.replace('.', ''))).toBeGreaterThan(0);
       for (const total of res.body.currencyTotals) expect(total.amount).toMatch(/^0(\.0+)?$/);
-      expect(res.body.accounts).toHaveLength(19);
+      expect(res.body.accounts).toHaveLength(20);
     });
   });
 

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { Role } from '../../src/auth/roles';
 import { BalancesService } from '../../src/ledger/balances.service';
 import { approve } from '../support/approvals';
-import { BANK_ACCOUNT } from '../support/ledger-fixtures';
+import { addBankAccount, BANK_ACCOUNT } from '../support/ledger-fixtures';
 import { postAdjustment } from '../support/approvals';
 import { createTestApp, TestUsers } from '../support/test-app';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
@@ -21,6 +21,7 @@ describe('pledges through the API', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    await addBankAccount(db.url);
     app = await createTestApp(db, { env: { API_RATE_LIMIT_PER_MINUTE: '100000' } });
     sql = await connect(db.url);
     for (const name of ['Switzerland', 'Japan', 'Acme Foundation', 'Ghana', 'Unpaid Ltd']) {

@@ -137,6 +137,7 @@ export class JournalLineResponse {
   earmark!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) bankAccountId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) pledgeId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) receiptId!: string | null;
   @ApiPropertyOptional({ type: MoneyResponse, nullable: true }) debit!: MoneyResponse | null;
   @ApiPropertyOptional({ type: MoneyResponse, nullable: true }) credit!: MoneyResponse | null;
   @ApiProperty({ type: MoneyResponse, description: 'Signed amount in the functional currency' })
