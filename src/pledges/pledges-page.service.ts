@@ -4,14 +4,13 @@ import { ApprovalResponse } from '../approvals/dto/approval.dto';
 import { todayUtc } from '../common/calendar-date';
 import { AppError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
-import { requestFingerprint } from '../common/idempotency/idempotency-key.decorator';
 import { IdempotentResult } from '../common/idempotency/idempotent-result';
-import { createValidationPipe } from '../common/validation';
 import { DonorsPageService, FormBody, PageResult } from '../donors/donors-page.service';
 import { DonorResponse } from '../donors/dto/donor.dto';
 import { DonorsService } from '../donors/donors.service';
 import { FundsService } from '../funds/funds.service';
 import { MoneyResponse } from '../ledger/dto/journal.dto';
+import { field, formKey, InvalidFormError, validated } from '../web/page-forms';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   AgreePledgeRequest,
@@ -720,25 +719,6 @@ function toRow(pledge: PledgeSummaryResponse): Record<string, unknown> & { id: s
   };
 }
 
-/**
- * A double submission of the same filled form is answered like the first (no second pledge):
- * each rendered form carries a fresh key, and the request it stands for is the fingerprint.
- */
-function formKey(
-  body: FormBody,
-  path: string,
-  request: object,
-): { key: string; fingerprint: string } | undefined {
-  const key = field(body, 'formKey');
-  if (!/^[0-9a-f-]{36}$/i.test(key)) return undefined;
-  return { key: `web-form:${key}`, fingerprint: requestFingerprint('POST', path, request) };
-}
-
-/** Runs the API's own validation (the global pipe) on what a form sent. */
-async function validated<T extends object>(type: new () => T, value: object): Promise<T> {
-  return (await createValidationPipe().transform(value, { type: 'body', metatype: type })) as T;
-}
-
 /** Validation together with the page's own checks (the confirmation), reported at once. */
 async function validatedWith<T extends object>(
   type: new () => T,
@@ -755,19 +735,6 @@ async function validatedWith<T extends object>(
     }
     throw error;
   }
-}
-
-class InvalidFormError extends AppError {
-  constructor(errors: FieldError[]) {
-    super(422, 'invalid-form', 'The form is not valid', `${errors.length} fields are not valid`, [
-      ...new Map(errors.map((e) => [`${e.field}:${e.rule}`, e])).values(),
-    ]);
-  }
-}
-
-function field(body: FormBody, name: string): string {
-  const value = body[name];
-  return typeof value === 'string' ? value : '';
 }
 
 /** `generate.count` → the form's `count`; everything else keeps its name. */

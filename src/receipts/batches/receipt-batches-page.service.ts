@@ -4,14 +4,10 @@ import { DataSource } from 'typeorm';
 import { BankAccountsService } from '../../bank-accounts/bank-accounts.service';
 import { AppError } from '../../common/errors/app-error';
 import { FieldError } from '../../common/errors/problem';
-import {
-  IdempotencyRequest,
-  requestFingerprint,
-} from '../../common/idempotency/idempotency-key.decorator';
-import { createValidationPipe } from '../../common/validation';
 import { DonorsService } from '../../donors/donors.service';
 import { FundsService } from '../../funds/funds.service';
 import { money } from '../../pledges/pledges-page.service';
+import { field, formKey, isFormRefusal, validated } from '../../web/page-forms';
 import { FormBody, PageResult } from '../../web/page-response';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
 import { ALLOCATION_MODES } from '../dto/receipt.dto';
@@ -168,7 +164,7 @@ export class ReceiptBatchesPageService {
       const result = await this.batches.create(
         viewer.actor!,
         valid,
-        formKey(body, 'create', '/receipts/batches', request),
+        formKey(body, '/receipts/batches', request, 'create'),
       );
       return { redirect: `/receipts/batches/${result.body.id}?done=created` };
     } catch (error) {
@@ -217,7 +213,7 @@ export class ReceiptBatchesPageService {
     try {
       if (!sameAsSaved(save, batch)) {
         const valid = await validated(SaveReceiptBatchDraftRequest, save);
-        await this.batches.saveDraft(actor, batch.id, valid, formKey(body, 'save', path, save));
+        await this.batches.saveDraft(actor, batch.id, valid, formKey(body, path, save, 'save'));
       }
     } catch (error) {
       if (!isFormRefusal(error)) throw error;
@@ -228,7 +224,7 @@ export class ReceiptBatchesPageService {
       form.overrideReason === '' ? {} : { override: { reason: form.overrideReason } };
     try {
       const valid = await validated(PostReceiptBatchRequest, post);
-      await this.batches.post(actor, batch.id, valid, formKey(body, 'post', `${path}/post`, post));
+      await this.batches.post(actor, batch.id, valid, formKey(body, `${path}/post`, post, 'post'));
       return { redirect: `${path}?done=posted` };
     } catch (error) {
       if (!isFormRefusal(error)) throw error;
@@ -587,37 +583,4 @@ function signedMoney(currency: string, amount: string): string {
 
 function integerOrText(value: string): number | string {
   return /^\d{1,9}$/.test(value) ? Number(value) : value;
-}
-
-function field(body: FormBody, name: string): string {
-  const value = body[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/**
- * Each rendered form carries a fresh key; what it stands for is the request's fingerprint, so
- * the same form sent twice acts once. Saving and posting from one form use keys of their own.
- */
-function formKey(
-  body: FormBody,
-  action: string,
-  path: string,
-  request: object,
-): IdempotencyRequest | undefined {
-  const key = field(body, 'formKey');
-  if (!/^[0-9a-f-]{36}$/i.test(key)) return undefined;
-  return {
-    key: `web-form:${key}:${action}`,
-    fingerprint: requestFingerprint('POST', path, request),
-  };
-}
-
-/** Runs the API's own validation (the global pipe) on what a form sent. */
-async function validated<T extends object>(type: new () => T, value: object): Promise<T> {
-  return (await createValidationPipe().transform(value, { type: 'body', metatype: type })) as T;
-}
-
-/** A refusal the page shows beside its form; anything else (404, 5xx, bugs) goes up. */
-function isFormRefusal(error: unknown): error is AppError {
-  return error instanceof AppError && error.status !== 404 && error.status < 500;
 }

@@ -25,7 +25,7 @@ import {
 } from '../dto/receipt.dto';
 import { ReceiptCorrectionsService } from '../receipt-corrections.service';
 import { ReceiptsService } from '../receipts.service';
-import { field, formKey, isFormRefusal, validated, validatedWith } from './page-forms';
+import { field, formKey, isFormRefusal, validated, validatedWith } from '../../web/page-forms';
 
 const PAGE_SIZE = 25;
 const DONOR_CHOICES = 200;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -8,17 +8,14 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate } from '../../../common/calendar-date';
 import { MoneyResponse } from '../../../ledger/dto/journal.dto';
-import { ALLOCATION_MODES, AllocationMode, AMOUNT } from '../../dto/receipt.dto';
+import { AMOUNT, RecordReceiptRequest } from '../../dto/receipt.dto';
 
 const FUND = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
 const BANK_ACCOUNT_CODE = /^[A-Z0-9][A-Z0-9-]{1,29}$/;
@@ -35,56 +32,12 @@ export type BatchStatus = (typeof BATCH_STATUSES)[number];
  * and currency, which are the batch's. Its shape is checked when the draft is saved; rates,
  * periods, donors and pledges are checked when the batch is posted.
  */
-export class BatchReceiptLine {
-  @ApiProperty({ example: '2026-05-04', description: 'Value date on the bank statement' })
-  @IsCalendarDate()
-  valueDate!: string;
-
-  @ApiProperty({
-    example: '50,000.00',
-    description: "What the donor sent, before bank charges, in the bank account's currency",
-  })
-  @IsString()
-  @Matches(AMOUNT, { message: 'grossAmount must be an amount such as 50000.00' })
-  grossAmount!: string;
-
-  @ApiPropertyOptional({ example: '25.00', default: '0', description: 'Deducted by banks' })
-  @IsOptional()
-  @IsString()
-  @Matches(AMOUNT, { message: 'bankCharges must be an amount such as 25.00' })
-  bankCharges?: string;
-
-  @ApiPropertyOptional({ description: 'Unknown donor: leave out (the receipt goes to suspense)' })
-  @IsOptional()
-  @IsUUID()
-  donorId?: string;
-
-  @ApiPropertyOptional({ example: 'MINISTRY OF FOREIGN AFFAIRS' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  remitterName?: string;
-
-  @ApiPropertyOptional({ example: 'WSIS-TF-2026-0012 first instalment' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  remittanceText?: string;
-
-  @ApiPropertyOptional({ example: 'ZKB2026050400123', description: "The bank's own reference" })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  bankReference?: string;
-
-  @ApiPropertyOptional({
-    enum: ALLOCATION_MODES,
-    description: "'auto' (the default when a donor is given): oldest due first; 'none': unapplied",
-  })
-  @IsOptional()
-  @IsIn(ALLOCATION_MODES)
-  allocation?: AllocationMode;
-}
+export class BatchReceiptLine extends OmitType(RecordReceiptRequest, [
+  'fund',
+  'bankAccount',
+  'currency',
+  'allocations',
+] as const) {}
 
 export class CreateReceiptBatchRequest {
   @ApiPropertyOptional({ example: 'WSIS-TF', default: 'WSIS-TF', description: 'Code of the fund' })

@@ -1,15 +1,16 @@
-import { requestFingerprint } from '../../common/idempotency/idempotency-key.decorator';
-import { IdempotencyRequest } from '../../common/idempotency/idempotency-key.decorator';
-import { AppError } from '../../common/errors/app-error';
-import { FieldError } from '../../common/errors/problem';
-import { createValidationPipe } from '../../common/validation';
-import { FormBody } from '../../web/page-response';
+import {
+  IdempotencyRequest,
+  requestFingerprint,
+} from '../common/idempotency/idempotency-key.decorator';
+import { AppError } from '../common/errors/app-error';
+import { FieldError } from '../common/errors/problem';
+import { createValidationPipe } from '../common/validation';
+import { FormBody } from './page-response';
 
 /*
- * The form plumbing of the receipt pages, as the pledge pages do it (pledges-page.service.ts
- * keeps its own copy private): the API's validation pipe on what a form sent, the page's own
- * checks reported together with it, and a per-rendering key so that a double submission is
- * answered like the first.
+ * The form plumbing of the officers' pages: the API's validation pipe on what a form sent, the
+ * page's own checks reported together with it, and a per-rendering key so that a double
+ * submission is answered like the first.
  */
 
 export function field(body: FormBody, name: string): string {
@@ -25,10 +26,14 @@ export function formKey(
   body: FormBody,
   path: string,
   request: object,
+  action?: string,
 ): IdempotencyRequest | undefined {
   const key = field(body, 'formKey');
   if (!/^[0-9a-f-]{36}$/i.test(key)) return undefined;
-  return { key: `web-form:${key}`, fingerprint: requestFingerprint('POST', path, request) };
+  return {
+    key: action === undefined ? `web-form:${key}` : `web-form:${key}:${action}`,
+    fingerprint: requestFingerprint('POST', path, request),
+  };
 }
 
 /** Runs the API's own validation (the global pipe) on what a form sent. */
