@@ -13,6 +13,7 @@ import { ApprovalResponse } from '../approvals/dto/approval.dto';
 import { Actor, CurrentActor } from '../common/actor';
 import { API_V1 } from '../common/api';
 import {
+  IDEMPOTENCY_HEADER,
   IdempotencyKey,
   IdempotencyRequest,
 } from '../common/idempotency/idempotency-key.decorator';
@@ -33,12 +34,6 @@ import { ClosePeriodRequest, PeriodResponse, ReopenPeriodRequest } from './dto/p
 import { BalancesService } from './balances.service';
 import { JournalService } from './journal.service';
 import { PeriodsService } from './periods.service';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Makes the request safe to retry: the same key and body return the first answer.',
-};
 
 @ApiTags('ledger')
 @Controller(API_V1)

@@ -13,6 +13,7 @@ import { STAFF } from '../auth/roles';
 import { Actor, CurrentActor } from '../common/actor';
 import { API_V1 } from '../common/api';
 import {
+  IDEMPOTENCY_HEADER,
   IdempotencyKey,
   IdempotencyRequest,
 } from '../common/idempotency/idempotency-key.decorator';
@@ -33,12 +34,6 @@ import { AmendPledgeRequest, PledgeAmendmentResponse } from './dto/pledge-amendm
 import { PledgeAmendmentsService } from './pledge-amendments.service';
 import { PledgeOutstandingService } from './pledge-outstanding.service';
 import { PledgesService } from './pledges.service';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Makes the request safe to retry: the same key and body return the first answer.',
-};
 
 @ApiTags('pledges')
 @Controller(`${API_V1}/pledges`)

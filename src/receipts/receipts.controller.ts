@@ -13,6 +13,7 @@ import { STAFF } from '../auth/roles';
 import { Actor, CurrentActor } from '../common/actor';
 import { API_V1 } from '../common/api';
 import {
+  IDEMPOTENCY_HEADER,
   IdempotencyKey,
   IdempotencyRequest,
 } from '../common/idempotency/idempotency-key.decorator';
@@ -30,12 +31,6 @@ import {
 } from './dto/receipt.dto';
 import { ReceiptCorrectionsService } from './receipt-corrections.service';
 import { ReceiptsService } from './receipts.service';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Makes the request safe to retry: the same key and body return the first answer.',
-};
 
 @ApiTags('receipts')
 @Controller(`${API_V1}/receipts`)

@@ -35,3 +35,10 @@ export const IdempotencyKey = createParamDecorator(
     return { key: header, fingerprint: requestFingerprint(request.method, path, request.body) };
   },
 );
+
+/** The OpenAPI description of the header, for @ApiHeader on every idempotent route. */
+export const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Makes the request safe to retry: the same key and body return the first answer.',
+};

@@ -11,6 +11,7 @@ import { STAFF } from '../../auth/roles';
 import { Actor, CurrentActor } from '../../common/actor';
 import { API_V1 } from '../../common/api';
 import {
+  IDEMPOTENCY_HEADER,
   IdempotencyKey,
   IdempotencyRequest,
 } from '../../common/idempotency/idempotency-key.decorator';
@@ -25,12 +26,6 @@ import {
   UpdateReceiptBatchRequest,
 } from './dto/receipt-batch.dto';
 import { ReceiptBatchesService } from './receipt-batches.service';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Makes the request safe to retry: the same key and body return the first answer.',
-};
 
 @ApiTags('receipts')
 @Controller(`${API_V1}/receipt-batches`)
