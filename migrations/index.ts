@@ -9,6 +9,7 @@ import { Donors1765000000000 } from './1765000000000-Donors';
 import { Pledges1765100000000 } from './1765100000000-Pledges';
 import { PledgeAmendments1765150000000 } from './1765150000000-PledgeAmendments';
 import { Receipts1765200000000 } from './1765200000000-Receipts';
+import { Grants1765300000000 } from './1765300000000-Grants';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Pledges1765100000000,
   PledgeAmendments1765150000000,
   Receipts1765200000000,
+  Grants1765300000000,
 ];

@@ -9,6 +9,8 @@ import { DatabaseModule } from './database/database.module';
 import { DonorsModule } from './donors/donors.module';
 import { HealthModule } from './health/health.module';
 import { FundsModule } from './funds/funds.module';
+import { GrantEventsModule } from './grant-events/grant-events.module';
+import { GrantsModule } from './grants/grants.module';
 import { InfoModule } from './info/info.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { PledgesModule } from './pledges/pledges.module';
@@ -16,6 +18,8 @@ import { RatesModule } from './rates/rates.module';
 import { ReceiptBatchesModule } from './receipts/batches/receipt-batches.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { ReceiptsPagesModule } from './receipts/pages/receipts-pages.module';
+import { GrantsPagesModule } from './grants/pages/grants-pages.module';
+import { ApprovalsPagesModule } from './approvals/pages/approvals-pages.module';
 import { ReferenceModule } from './reference/reference.module';
 import { ReportsModule } from './reports/reports.module';
 import { ConnectionDrainer } from './common/connection-drainer';
@@ -50,12 +54,16 @@ export class AppModule {
         BankAccountsModule,
         ReportsModule,
         ReceiptsModule,
+        GrantEventsModule,
+        GrantsModule,
         // Before ReceiptsPagesModule: its routes are registered first, so that /receipts/batches
         // is not taken for the receipt page /receipts/:id.
         ReceiptBatchesModule,
         ApprovalsModule,
         AuditModule,
         WebModule,
+        GrantsPagesModule,
+        ApprovalsPagesModule,
         // Last: its GET /receipts/:id must not shadow fixed paths of others (/receipts/batches).
         ReceiptsPagesModule,
       ],

@@ -1,10 +1,11 @@
 import { EntityManager } from 'typeorm';
 
-/** The per-fund, per-year counters: journal entry numbers, pledge references, receipt numbers. */
+/** The per-fund, per-year counters of numbers and references (journal, pledges, receipts, grants). */
 const COUNTERS = {
   journal: { table: 'journal_sequence', year: 'fiscal_year' },
   pledge: { table: 'pledge_sequence', year: 'year' },
   receipt: { table: 'receipt_sequence', year: 'year' },
+  grant: { table: 'grant_sequence', year: 'year' },
 } as const;
 
 /**

