@@ -10,6 +10,7 @@ import { Pledges1765100000000 } from './1765100000000-Pledges';
 import { PledgeAmendments1765150000000 } from './1765150000000-PledgeAmendments';
 import { Receipts1765200000000 } from './1765200000000-Receipts';
 import { Grants1765300000000 } from './1765300000000-Grants';
+import { BankStatements1765400000000 } from './1765400000000-BankStatements';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   PledgeAmendments1765150000000,
   Receipts1765200000000,
   Grants1765300000000,
+  BankStatements1765400000000,
 ];

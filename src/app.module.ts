@@ -22,6 +22,9 @@ import { GrantsPagesModule } from './grants/pages/grants-pages.module';
 import { ApprovalsPagesModule } from './approvals/pages/approvals-pages.module';
 import { ReferenceModule } from './reference/reference.module';
 import { ReportsModule } from './reports/reports.module';
+import { BankReconciliationModule } from './reconciliation/bank-reconciliation/bank-reconciliation.module';
+import { StatementImportModule } from './reconciliation/import/statement-import.module';
+import { MatchingModule } from './reconciliation/matching/matching.module';
 import { ConnectionDrainer } from './common/connection-drainer';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { loggingModule } from './common/logging';
@@ -64,6 +67,9 @@ export class AppModule {
         WebModule,
         GrantsPagesModule,
         ApprovalsPagesModule,
+        BankReconciliationModule,
+        StatementImportModule,
+        MatchingModule,
         // Last: its GET /receipts/:id must not shadow fixed paths of others (/receipts/batches).
         ReceiptsPagesModule,
       ],

@@ -263,24 +263,27 @@ describe('participation grants after approval: disbursement, settlement, cancell
     expect(await balance('1000')).toBe(cashBefore - 200000n);
   });
 
-  onServer('pays a grant once when two officers disburse it at the same time', async () => {
-    const grant = await approvedGrant('450.00', '250.00');
-    const attempts = await Promise.all(
-      [1, 2].map(() =>
-        as('officer').post(`/api/v1/grants/${grant.id}/disbursement`, {
-          date: TODAY,
-          bankAccount: 'CHF-MAIN',
-        }),
-      ),
-    );
-    expect(attempts.map((res) => res.status).sort()).toEqual([200, 409]);
-    const { rows } = await sql.query(
-      `SELECT 1 FROM journal_entry WHERE source_type = 'grant-disbursement' AND source_ref = $1`,
-      [grant.id],
-    );
-    expect(rows).toHaveLength(1);
-    expect(await commitments(grant.id)).toEqual(['approved 700.00', 'disbursed -700.00']);
-  });
+  onServer(
+    'pays a grant once when two officers disburse it at the same time (server only: the embedded database runs one transaction at a time)',
+    async () => {
+      const grant = await approvedGrant('450.00', '250.00');
+      const attempts = await Promise.all(
+        [1, 2].map(() =>
+          as('officer').post(`/api/v1/grants/${grant.id}/disbursement`, {
+            date: TODAY,
+            bankAccount: 'CHF-MAIN',
+          }),
+        ),
+      );
+      expect(attempts.map((res) => res.status).sort()).toEqual([200, 409]);
+      const { rows } = await sql.query(
+        `SELECT 1 FROM journal_entry WHERE source_type = 'grant-disbursement' AND source_ref = $1`,
+        [grant.id],
+      );
+      expect(rows).toHaveLength(1);
+      expect(await commitments(grant.id)).toEqual(['approved 700.00', 'disbursed -700.00']);
+    },
+  );
 
   it('refuses to pay a grant that is not approved (409) and bad disbursements (422), writing nothing', async () => {
     const requested = await requestedGrant('700.00', '300.00');
