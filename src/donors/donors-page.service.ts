@@ -55,6 +55,7 @@ const BLANK_CONTACT_ROWS = 2;
 
 export type { FormBody, PageResult } from '../web/page-response';
 import type { FormBody, PageResult } from '../web/page-response';
+import { pageLinks } from '../web/page-response';
 
 /**
  * What the "Pledges" section of a donor's page shows. The pledges module provides it
@@ -162,11 +163,7 @@ export class DonorsPageService {
           languageLabel: LANGUAGE_LABELS[donor.statementLanguage],
           href: `/donors/${donor.id}`,
         })),
-        total: result.total,
-        from: result.total === 0 ? 0 : offset + 1,
-        to: offset + result.items.length,
-        previousHref: offset > 0 ? href(Math.max(0, offset - limit)) : null,
-        nextHref: offset + limit < result.total ? href(offset + limit) : null,
+        ...pageLinks(result, offset, limit, href),
         canEdit: mayEdit(viewer),
       },
       viewer,

@@ -4,8 +4,8 @@ import { AppError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
 import { FundsService } from '../funds/funds.service';
 import { money } from '../pledges/pledges-page.service';
-import { field, formKey, isFormRefusal, validated } from '../web/page-forms';
-import { FormBody, PageResult } from '../web/page-response';
+import { earmarkGroups, field, formKey, isFormRefusal, validated } from '../web/page-forms';
+import { FormBody, pageLinks, PageResult } from '../web/page-response';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   CreateGrantEventRequest,
@@ -99,11 +99,7 @@ export class GrantEventsPageService {
           selected: fund.code === raw.fund,
         })),
         events: result.items.map(toRow),
-        total: result.total,
-        from: result.total === 0 ? 0 : offset + 1,
-        to: offset + result.items.length,
-        previousHref: offset > 0 ? href(Math.max(0, offset - PAGE_SIZE)) : null,
-        nextHref: offset + PAGE_SIZE < result.total ? href(offset + PAGE_SIZE) : null,
+        ...pageLinks(result, offset, PAGE_SIZE, href),
         canCreate: mayWrite(viewer),
       },
       viewer,
@@ -248,14 +244,7 @@ export class GrantEventsPageService {
           label: `${fund.code} — ${fund.name} (${fund.functionalCurrency})`,
           selected: fund.code === form.fund,
         })),
-        earmarkGroups: funds.map((fund) => ({
-          label: fund.code,
-          earmarks: fund.earmarks.map((earmark) => ({
-            value: earmark.code,
-            label: `${earmark.code} — ${earmark.name}`,
-            selected: earmark.code === form.earmark,
-          })),
-        })),
+        earmarkGroups: earmarkGroups(funds, form.earmark),
         ruleOptions: ELIGIBILITY_RULES.map((rule) => ({
           value: rule,
           label: ELIGIBILITY_RULE_LABELS[rule],

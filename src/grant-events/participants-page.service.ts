@@ -4,7 +4,7 @@ import { AppError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
 import { money } from '../pledges/pledges-page.service';
 import { field, formKey, isFormRefusal, validated } from '../web/page-forms';
-import { FormBody, PageResult } from '../web/page-response';
+import { FormBody, pageLinks, PageResult } from '../web/page-response';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   CreateParticipantRequest,
@@ -111,11 +111,7 @@ export class ParticipantsPageService {
           selected: c.alpha2 === raw.country,
         })),
         participants: result.items.map(toRow),
-        total: result.total,
-        from: result.total === 0 ? 0 : offset + 1,
-        to: offset + result.items.length,
-        previousHref: offset > 0 ? href(Math.max(0, offset - PAGE_SIZE)) : null,
-        nextHref: offset + PAGE_SIZE < result.total ? href(offset + PAGE_SIZE) : null,
+        ...pageLinks(result, offset, PAGE_SIZE, href),
         canCreate: mayWrite(viewer),
       },
       viewer,

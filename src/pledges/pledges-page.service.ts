@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pageLinks } from '../web/page-response';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ApprovalResponse } from '../approvals/dto/approval.dto';
 import { todayUtc } from '../common/calendar-date';
@@ -10,7 +11,7 @@ import { DonorResponse } from '../donors/dto/donor.dto';
 import { DonorsService } from '../donors/donors.service';
 import { FundsService } from '../funds/funds.service';
 import { MoneyResponse } from '../ledger/dto/journal.dto';
-import { field, formKey, InvalidFormError, validated } from '../web/page-forms';
+import { earmarkGroups, field, formKey, InvalidFormError, validated } from '../web/page-forms';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   AgreePledgeRequest,
@@ -203,11 +204,7 @@ export class PledgesPageService implements OnModuleInit {
           selected: donor.id === raw.donorId,
         })),
         pledges: result.items.map(toRow),
-        total: result.total,
-        from: result.total === 0 ? 0 : offset + 1,
-        to: offset + result.items.length,
-        previousHref: offset > 0 ? href(Math.max(0, offset - PAGE_SIZE)) : null,
-        nextHref: offset + PAGE_SIZE < result.total ? href(offset + PAGE_SIZE) : null,
+        ...pageLinks(result, offset, PAGE_SIZE, href),
         canCreate: mayWrite(viewer),
       },
       viewer,
@@ -655,14 +652,7 @@ export class PledgesPageService implements OnModuleInit {
           label: `${fund.code} — ${fund.name}`,
           selected: fund.code === form.fund,
         })),
-        earmarkGroups: funds.map((fund) => ({
-          label: fund.code,
-          earmarks: fund.earmarks.map((earmark) => ({
-            value: earmark.code,
-            label: `${earmark.code} — ${earmark.name}`,
-            selected: earmark.code === form.earmark,
-          })),
-        })),
+        earmarkGroups: earmarkGroups(funds, form.earmark),
         periodOptions: SCHEDULE_PERIODS.map((period) => ({
           value: period,
           label: PERIOD_LABELS[period],

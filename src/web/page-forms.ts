@@ -76,3 +76,18 @@ export class InvalidFormError extends AppError {
 export function isFormRefusal(error: unknown): error is AppError {
   return error instanceof AppError && error.status !== 404 && error.status < 500;
 }
+
+/** The earmarks of each fund, grouped for a select (optgroup per fund), `selected` marked. */
+export function earmarkGroups(
+  funds: ReadonlyArray<{ code: string; earmarks: ReadonlyArray<{ code: string; name: string }> }>,
+  selected: string,
+): Array<{ label: string; earmarks: Array<{ value: string; label: string; selected: boolean }> }> {
+  return funds.map((fund) => ({
+    label: fund.code,
+    earmarks: fund.earmarks.map((earmark) => ({
+      value: earmark.code,
+      label: `${earmark.code} — ${earmark.name}`,
+      selected: earmark.code === selected,
+    })),
+  }));
+}

@@ -18,3 +18,25 @@ export function sendPage(response: Response, result: PageResult): void {
   if ('redirect' in result) response.redirect(303, result.redirect);
   else response.status(result.status).type('html').send(result.html);
 }
+
+/** Where a page of a list stands and the links to the pages before and after it. */
+export function pageLinks(
+  page: { total: number; items: readonly unknown[] },
+  offset: number,
+  size: number,
+  href: (offset: number) => string,
+): {
+  total: number;
+  from: number;
+  to: number;
+  previousHref: string | null;
+  nextHref: string | null;
+} {
+  return {
+    total: page.total,
+    from: page.total === 0 ? 0 : offset + 1,
+    to: offset + page.items.length,
+    previousHref: offset > 0 ? href(Math.max(0, offset - size)) : null,
+    nextHref: offset + size < page.total ? href(offset + size) : null,
+  };
+}

@@ -7,7 +7,7 @@ import { AppError } from '../../common/errors/app-error';
 import { FieldError } from '../../common/errors/problem';
 import { money } from '../../pledges/pledges-page.service';
 import { field, formKey, isFormRefusal, validated } from '../../web/page-forms';
-import { FormBody, PageResult } from '../../web/page-response';
+import { FormBody, pageLinks, PageResult } from '../../web/page-response';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
 import {
   CancelGrantRequest,
@@ -149,11 +149,7 @@ export class GrantsPageService {
           })),
         ],
         grants: result.items.map(toRow),
-        total: result.total,
-        from: result.total === 0 ? 0 : offset + 1,
-        to: offset + result.items.length,
-        previousHref: offset > 0 ? href(status, Math.max(0, offset - PAGE_SIZE)) : null,
-        nextHref: offset + PAGE_SIZE < result.total ? href(status, offset + PAGE_SIZE) : null,
+        ...pageLinks(result, offset, PAGE_SIZE, (next) => href(status, next)),
         canCreate: mayWrite(viewer),
       },
       viewer,

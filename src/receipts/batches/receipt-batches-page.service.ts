@@ -8,7 +8,7 @@ import { DonorsService } from '../../donors/donors.service';
 import { FundsService } from '../../funds/funds.service';
 import { money } from '../../pledges/pledges-page.service';
 import { field, formKey, isFormRefusal, validated } from '../../web/page-forms';
-import { FormBody, PageResult } from '../../web/page-response';
+import { FormBody, pageLinks, PageResult } from '../../web/page-response';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
 import { ALLOCATION_MODES } from '../dto/receipt.dto';
 import {
@@ -124,11 +124,7 @@ export class ReceiptBatchesPageService {
           selected: value === status,
         })),
         batches: page.items.map(toRow),
-        total: page.total,
-        from: page.total === 0 ? 0 : offset + 1,
-        to: offset + page.items.length,
-        previousHref: offset > 0 ? href(Math.max(0, offset - PAGE_SIZE)) : null,
-        nextHref: offset + PAGE_SIZE < page.total ? href(offset + PAGE_SIZE) : null,
+        ...pageLinks(page, offset, PAGE_SIZE, href),
         canCreate: mayWrite(viewer),
       },
       viewer,

@@ -9,7 +9,7 @@ import { DonorsService } from '../../donors/donors.service';
 import { JournalEntryResponse, MoneyResponse } from '../../ledger/dto/journal.dto';
 import { Money } from '../../money/money';
 import { money } from '../../pledges/pledges-page.service';
-import { FormBody, PageResult } from '../../web/page-response';
+import { FormBody, pageLinks, PageResult } from '../../web/page-response';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
 import {
   AllocateReceiptRequest,
@@ -175,12 +175,7 @@ export class ReceiptsPageService {
         filter: { from: raw.from ?? '', to: raw.to ?? '' },
         clearHref: href({ bankAccount: null, from: null, to: null, donorId: null, fund: null }),
         receipts: result.items.map(toRow),
-        total: result.total,
-        from: result.total === 0 ? 0 : offset + 1,
-        to: offset + result.items.length,
-        previousHref: offset > 0 ? href({ offset: String(Math.max(0, offset - PAGE_SIZE)) }) : null,
-        nextHref:
-          offset + PAGE_SIZE < result.total ? href({ offset: String(offset + PAGE_SIZE) }) : null,
+        ...pageLinks(result, offset, PAGE_SIZE, (next) => href({ offset: String(next) })),
         canCreate: mayWrite(viewer),
       },
       viewer,
