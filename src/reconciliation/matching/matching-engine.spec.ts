@@ -128,6 +128,34 @@ describe('matching engine', () => {
     expect(split?.lineIds).toEqual(['L1', 'L2']);
   });
 
+  it('recognises a donor whatever the order, brackets and legal words of its name', () => {
+    const suggestions = suggestForLine(
+      line({ counterpartyName: 'SWITZERLAND (MINISTRY)' }),
+      context({ receipts: [receipt({ donorId: 'D1' })] }),
+    );
+    expect(suggestions[0]).toMatchObject({ receiptIds: ['R1'] });
+    expect(suggestions[0].score).toBeLessThan(1);
+    expect(suggestForLine(line({ counterpartyName: 'Japan' }), context())).toEqual([]);
+  });
+
+  it('finds two receipts adding up to the line among many of the donor, near the date', () => {
+    const receipts = Array.from({ length: 20 }, (_, i) =>
+      receipt({ id: `R${i}`, donorId: 'D1', grossMinor: 100_000n + BigInt(i) * 7n }),
+    );
+    receipts.push(
+      receipt({ id: 'RA', donorId: 'D1', grossMinor: 400_000n }),
+      receipt({ id: 'RB', donorId: 'D1', grossMinor: 600_000n }),
+      receipt({ id: 'RC', donorId: 'D1', grossMinor: 500_000n, valueDate: '2026-03-01' }),
+      receipt({ id: 'RD', donorId: 'D1', grossMinor: 500_000n, valueDate: '2026-03-01' }),
+    );
+    const suggestions = suggestForLine(
+      line({ counterpartyName: 'Ministry of Foreign Affairs of Switzerland' }),
+      context({ receipts }),
+    );
+    expect(suggestions[0].receiptIds).toEqual(['RA', 'RB']);
+    expect(autoConfirmable(suggestions, DEFAULT_MATCHING_CONFIG)).toBeUndefined();
+  });
+
   it('does not suggest a rejected receipt again', () => {
     const suggestions = suggestForLine(
       line({ bankReference: 'ZKB-1' }),

@@ -87,13 +87,80 @@ export function netMinor(receipt: EngineReceipt): bigint {
  */
 export function normalizeName(name: string | null | undefined): string {
   if (name === null || name === undefined) return '';
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9 ]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let normalized = normalizedNames.get(name);
+  if (normalized === undefined) {
+    if (normalizedNames.size > 100_000) normalizedNames.clear();
+    normalized = name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    normalizedNames.set(name, normalized);
+  }
+  return normalized;
+}
+
+/** Normalised names, kept for speed (a pure function of the name; bounded). */
+const normalizedNames = new Map<string, string>();
+
+/**
+ * Words that say what kind of body a donor is rather than which one ('Government of', 'Ministry
+ * of Foreign Affairs of', legal forms): banks drop, reorder or bracket them.
+ */
+const NAME_NOISE = new Set([
+  'of',
+  'the',
+  'and',
+  'for',
+  'de',
+  'des',
+  'du',
+  'la',
+  'le',
+  'government',
+  'gouvernement',
+  'republic',
+  'republique',
+  'kingdom',
+  'royaume',
+  'ministry',
+  'ministere',
+  'foreign',
+  'affairs',
+  'federal',
+  'inc',
+  'ltd',
+  'llc',
+  'plc',
+  'gmbh',
+  'ag',
+  'corp',
+  'co',
+]);
+
+/** Similarity given to names whose distinctive words are the same (in any order). */
+const CORE_MATCH = 0.95;
+
+/** The distinctive words of a normalised name, sorted ('' when there are none). */
+export function nameCore(normalized: string): string {
+  return normalized
+    .split(' ')
+    .filter((word) => word !== '' && !NAME_NOISE.has(word))
+    .sort()
+    .join(' ');
+}
+
+/**
+ * How close a counterparty is to a donor: the whole names compared (typos), or CORE_MATCH (below
+ * 1, kept for the same name) when their distinctive words are the same, whatever their order,
+ * brackets and legal words ('ARNARITO 1A (GOVERNMENT)' for 'Government of Arnarito 1A').
+ */
+function donorSimilarity(name: string, core: string, donorName: string, donorCore: string): number {
+  const full = nameSimilarity(name, donorName);
+  if (full === 1 || core === '' || donorCore === '') return full;
+  return core === donorCore ? Math.max(full, CORE_MATCH) : full;
 }
 
 /** 1 for the same normalised name, down to 0 for nothing in common. */
@@ -155,8 +222,10 @@ export function recognizeDonors(
   for (const donorId of learned.get(name) ?? []) {
     keep(donorId, 1, `name '${counterparty}' confirmed for this donor before`);
   }
+  const core = nameCore(name);
   for (const donor of donors) {
-    const similarity = nameSimilarity(name, normalizeName(donor.name));
+    const donorName = normalizeName(donor.name);
+    const similarity = donorSimilarity(name, core, donorName, nameCore(donorName));
     if (similarity === 1) keep(donor.id, 1, `name matches donor '${donor.name}'`);
     else if (similarity >= threshold) {
       keep(donor.id, similarity, `name close to donor '${donor.name}' (${similarity.toFixed(2)})`);
@@ -226,7 +295,11 @@ export function suggestForLine(line: EngineLine, context: MatchingContext): Sugg
       open
         .filter((receipt) => receipt.donorId === donorId)
         .sort((a, b) => a.valueDate.localeCompare(b.valueDate))
-        .map((receipt) => ({ id: receipt.id, minor: netMinor(receipt) })),
+        .map((receipt) => ({
+          id: receipt.id,
+          minor: netMinor(receipt),
+          time: parseDay(receipt.valueDate),
+        })),
     config,
     offer,
   );
@@ -246,6 +319,9 @@ function scoreReceipt(
   const exact = net === line.amountMinor;
   const nearGross = abs(receipt.grossMinor - line.amountMinor) <= config.toleranceMinor;
   const nearNet = abs(net - line.amountMinor) <= config.toleranceMinor;
+  // Both passes need the amount: most receipts the index returns stop here, before the costlier
+  // dates, references and names.
+  if (!exact && !nearGross && !nearNet) return;
   const withinDays = days(line.date, receipt.valueDate) <= config.dateWindowDays;
 
   // Pass 1: references.
@@ -258,7 +334,7 @@ function scoreReceipt(
   const receiptRefs = pledgeReferences(receipt.remittanceText);
   const shared = lineRefs.filter((ref) => receiptRefs.includes(ref));
   if (shared.length > 0) refReasons.push(`pledge reference ${shared.join(', ')}`);
-  if (refReasons.length > 0 && (exact || nearGross || nearNet)) {
+  if (refReasons.length > 0) {
     offer({
       receiptIds: [receipt.id],
       lineIds: [line.id],
@@ -281,7 +357,7 @@ function scoreReceipt(
           reason: `name close to remitter '${receipt.remitterName as string}' (${remitter.toFixed(2)})`,
         }
       : undefined);
-  if (named !== undefined && (exact || nearGross || nearNet) && withinDays) {
+  if (named !== undefined && withinDays) {
     const gap = days(line.date, receipt.valueDate);
     const score =
       0.5 +
@@ -301,16 +377,44 @@ function scoreReceipt(
   }
 }
 
-/** Pass 3 for one line: `ofDonor` gives a donor's open receipts, oldest value date first. */
+/** Two of `items` (the first such pair, in order) whose amounts add up to `target` exactly. */
+function pairSum(
+  items: ReadonlyArray<{ id: string; minor: bigint }>,
+  target: bigint,
+): string[] | undefined {
+  const seen = new Map<bigint, string>();
+  for (const item of items) {
+    if (item.minor <= 0n || item.minor >= target) continue;
+    const other = seen.get(target - item.minor);
+    if (other !== undefined) return [other, item.id];
+    if (!seen.has(item.minor)) seen.set(item.minor, item.id);
+  }
+  return undefined;
+}
+
+/** A receipt for pass 3: its net amount and its value date (parseDay). */
+type DatedItem = { id: string; minor: bigint; time: number };
+
+/**
+ * Pass 3 for one line: `ofDonor` gives a donor's open receipts, oldest value date first. Only
+ * receipts within the date window count; two of them adding up exactly are searched among all
+ * of those, more than two among the first maxSubsetCandidates.
+ */
 function offerCombinations(
   line: EngineLine,
   donors: ReadonlyMap<string, { similarity: number; reason: string }>,
-  ofDonor: (donorId: string) => ReadonlyArray<{ id: string; minor: bigint }>,
+  ofDonor: (donorId: string) => ReadonlyArray<DatedItem>,
   config: MatchingConfig,
   offer: (suggestion: Suggestion) => void,
 ): void {
+  const lineTime = parseDay(line.date);
   for (const [donorId, named] of donors) {
-    const ids = subsetSum(ofDonor(donorId), line.amountMinor, config.maxSubsetCandidates);
+    const near = ofDonor(donorId).filter(
+      (item) => Math.abs(lineTime - item.time) / DAY_MS <= config.dateWindowDays,
+    );
+    const ids =
+      pairSum(near, line.amountMinor) ??
+      subsetSum(near, line.amountMinor, config.maxSubsetCandidates);
     if (ids !== undefined) {
       offer({
         receiptIds: ids,
@@ -435,10 +539,10 @@ export interface CandidateIndex {
   /** A donor's receipts, oldest value date first (a stable sort, as the full scan does). */
   readonly byDonor: ReadonlyMap<string, readonly EngineReceipt[]>;
   /** The same receipts as subsetSum items (id, net amount). */
-  readonly itemsByDonor: ReadonlyMap<string, ReadonlyArray<{ id: string; minor: bigint }>>;
+  readonly itemsByDonor: ReadonlyMap<string, ReadonlyArray<DatedItem>>;
   readonly bucketWidth: bigint;
   /** Donors by normalised name (for similarity 1) and the names for the fuzzy search. */
-  readonly donorNames: ReadonlyArray<{ donor: EngineDonor; name: string }>;
+  readonly donorNames: ReadonlyArray<{ donor: EngineDonor; name: string; core: string }>;
   /** Counterparty name → the donors it names (recognizeDonors, memoised). */
   readonly recognised: Map<string, Recognised>;
 }
@@ -488,11 +592,18 @@ export function buildCandidateIndex(context: MatchingContext): CandidateIndex {
     itemsByDonor: new Map(
       [...byDonor].map(([donorId, list]) => [
         donorId,
-        list.map((receipt) => ({ id: receipt.id, minor: netMinor(receipt) })),
+        list.map((receipt) => ({
+          id: receipt.id,
+          minor: netMinor(receipt),
+          time: parseDay(receipt.valueDate),
+        })),
       ]),
     ),
     bucketWidth,
-    donorNames: context.donors.map((donor) => ({ donor, name: normalizeName(donor.name) })),
+    donorNames: context.donors.map((donor) => {
+      const name = normalizeName(donor.name);
+      return { donor, name, core: nameCore(name) };
+    }),
     recognised: new Map(),
   };
 }
@@ -518,13 +629,19 @@ export function recognizeDonorsIndexed(
     for (const donorId of learned.get(name) ?? []) {
       keep(donorId, 1, `name '${counterparty}' confirmed for this donor before`);
     }
-    for (const { donor, name: donorName } of index.donorNames) {
-      // The distance is at least the difference in length: skip names too short or too long.
+    const core = nameCore(name);
+    for (const { donor, name: donorName, core: donorCore } of index.donorNames) {
+      // The distance is at least the difference in length: skip names too short or too long,
+      // unless their distinctive words are the same.
       const gap = Math.abs(name.length - donorName.length);
-      if (gap > 0 && 1 - gap / Math.max(name.length, donorName.length) < config.fuzzyThreshold) {
+      if (
+        gap > 0 &&
+        1 - gap / Math.max(name.length, donorName.length) < config.fuzzyThreshold &&
+        (core === '' || core !== donorCore)
+      ) {
         continue;
       }
-      const similarity = nameSimilarity(name, donorName);
+      const similarity = donorSimilarity(name, core, donorName, donorCore);
       if (similarity === 1) keep(donor.id, 1, `name matches donor '${donor.name}'`);
       else if (similarity >= config.fuzzyThreshold) {
         keep(
