@@ -568,15 +568,12 @@ export class ReceiptsService {
       });
     }
     const explicit = parseAllocations(request.allocations);
-    if (
-      request.bankReference !== undefined &&
-      bank !== undefined &&
-      (await this.existingReference(manager, bank.id, request.bankReference)) !== undefined
-    ) {
-      throw new DuplicateReceiptError(
-        request.bankReference,
-        (await this.existingReference(manager, bank.id, request.bankReference)) as string,
-      );
+    const duplicate =
+      request.bankReference === undefined || bank === undefined
+        ? undefined
+        : await this.existingReference(manager, bank.id, request.bankReference);
+    if (duplicate !== undefined) {
+      throw new DuplicateReceiptError(request.bankReference as string, duplicate);
     }
     if (errors.length > 0) throw new InvalidReceiptError(errors);
     const validFund = fund as FundRow;
