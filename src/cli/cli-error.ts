@@ -11,8 +11,12 @@ export function describeCliError(error: unknown): string {
   if (error instanceof ConfigurationError || error instanceof EmbeddedDatabaseInUseError) {
     return error.message;
   }
-  // Errors the application raises on purpose (a weak password, a missing rate…) read as they are.
-  if (error instanceof AppError) return error.detail;
+  // Errors the application raises on purpose (a weak password, a missing rate…) read as they are,
+  // with the field-level reasons when there are several.
+  if (error instanceof AppError) {
+    const fields = (error.errors ?? []).map((field) => `  ${field.field}: ${field.reason}`);
+    return fields.length > 1 ? [error.detail, ...fields].join('\n') : error.detail;
+  }
   if (error instanceof Error) return `Command failed: ${error.stack ?? error.message}`;
   return `Command failed: ${String(error)}`;
 }

@@ -5,6 +5,7 @@ import { CreateAdminCommand } from './commands/create-admin.command';
 import { ConfigCheckCommand } from './commands/config-check.command';
 import { MigrateCheckCommand } from './commands/migrate-check.command';
 import { MigrateCommand } from './commands/migrate.command';
+import { StatementsImportCommand } from './commands/statements-import.command';
 
 /**
  * Every command of `npm run cli`. To add one: write src/cli/commands/<name>.command.ts (a
@@ -20,6 +21,7 @@ export const CLI_COMMANDS = [
   ConfigCheckCommand,
   AuditVerifyCommand,
   CreateAdminCommand,
+  StatementsImportCommand,
 ];
 
 @Module({

@@ -29,6 +29,10 @@ export function describeConfig(config: AppConfig): Record<EnvironmentVariableNam
     ADMIN_USERNAME: config.firstAdmin?.username ?? '(not set)',
     TRUST_PROXY: String(config.http.trustProxy),
     ADMIN_PASSWORD: config.firstAdmin === undefined ? '(not set)' : '[set]',
+    MATCHING_AUTO_CONFIRM_SCORE: String(config.matching.autoConfirmScore),
+    MATCHING_TOLERANCE: config.matching.tolerance,
+    MATCHING_DATE_WINDOW_DAYS: String(config.matching.dateWindowDays),
+    JOBS_ENABLED: String(config.jobs.enabled),
   };
 }
 

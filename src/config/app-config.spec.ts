@@ -68,6 +68,11 @@ describe('loadConfig', () => {
     ['API_RATE_LIMIT_PER_MINUTE', '0'],
     ['API_RATE_LIMIT_PER_MINUTE', '100001'],
     ['NODE_ENV', 'staging'],
+    ['MATCHING_AUTO_CONFIRM_SCORE', '0.4'],
+    ['MATCHING_AUTO_CONFIRM_SCORE', '1.5'],
+    ['MATCHING_TOLERANCE', '-5'],
+    ['MATCHING_TOLERANCE', '50.005'],
+    ['MATCHING_DATE_WINDOW_DAYS', '61'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -94,6 +99,23 @@ describe('loadConfig', () => {
       '10.0.0.0/8, 10.1.2.3',
     );
     expect(problemsOf({ TRUST_PROXY: 'everyone' })[0]).toMatch(/^TRUST_PROXY /);
+  });
+
+  it('reads the matching settings: exact reference and amount, 50.00 and 5 days by default', () => {
+    const dir = dataDir();
+    expect(loadConfig({ DATA_DIR: dir }).matching).toEqual({
+      autoConfirmScore: 1,
+      tolerance: '50.00',
+      dateWindowDays: 5,
+    });
+    expect(
+      loadConfig({
+        DATA_DIR: dir,
+        MATCHING_AUTO_CONFIRM_SCORE: '0.9',
+        MATCHING_TOLERANCE: '10',
+        MATCHING_DATE_WINDOW_DAYS: '3',
+      }).matching,
+    ).toEqual({ autoConfirmScore: 0.9, tolerance: '10', dateWindowDays: 3 });
   });
 
   it('requires SESSION_SECRET in production', () => {

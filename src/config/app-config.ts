@@ -24,6 +24,17 @@ export interface AppConfig {
   readonly log: { readonly level: LogLevel };
   readonly session: { readonly secret: string; readonly secretSource: 'environment' | 'data-dir' };
   readonly shutdownTimeoutMs: number;
+  /** Bank reconciliation: what the matching engine may decide without an officer. */
+  readonly matching: {
+    /** A suggestion scoring at least this (0.5–1) is confirmed automatically; 1: exact reference and amount. */
+    readonly autoConfirmScore: number;
+    /** Bank charges a match may leave unexplained, in major units of the line's currency. */
+    readonly tolerance: string;
+    /** Days a bank line's date may differ from a receipt's value date. */
+    readonly dateWindowDays: number;
+  };
+  /** Background jobs (pg-boss queue in the same database): false runs no workers here. */
+  readonly jobs: { readonly enabled: boolean };
   /** The first admin, created on first start when no active admin exists. */
   readonly firstAdmin?: { readonly username: string; readonly password: string };
 }
@@ -52,6 +63,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { secret: vars.SESSION_SECRET, secretSource: 'environment' }
         : { secret: localSessionSecret(dataDir), secretSource: 'data-dir' },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10000,
+    matching: {
+      autoConfirmScore: Number(vars.MATCHING_AUTO_CONFIRM_SCORE ?? '1'),
+      tolerance: vars.MATCHING_TOLERANCE ?? '50.00',
+      dateWindowDays: vars.MATCHING_DATE_WINDOW_DAYS ?? 5,
+    },
+    jobs: { enabled: vars.JOBS_ENABLED !== 'false' },
     firstAdmin:
       vars.ADMIN_USERNAME !== undefined && vars.ADMIN_PASSWORD !== undefined
         ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD }

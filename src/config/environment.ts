@@ -120,6 +120,28 @@ export class EnvironmentVariables {
       'must be loopback, a number of proxy hops, or a comma-separated list of addresses/CIDRs',
   })
   TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(0\.[5-9]\d{0,2}|1(\.0{1,3})?)$/, { message: 'must be a score between 0.5 and 1' })
+  MATCHING_AUTO_CONFIRM_SCORE?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^\d{1,6}(\.\d{1,2})?$/, { message: 'must be an amount such as 50.00' })
+  MATCHING_TOLERANCE?: string;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(0, { message: 'must be between 0 and 60' })
+  @Max(60, { message: 'must be between 0 and 60' })
+  @IsInt({ message: 'must be an integer number of days' })
+  MATCHING_DATE_WINDOW_DAYS?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  JOBS_ENABLED?: 'true' | 'false';
 }
 
 export class ConfigurationError extends Error {
@@ -176,4 +198,8 @@ export const ENVIRONMENT_VARIABLES = [
   'ADMIN_USERNAME',
   'ADMIN_PASSWORD',
   'TRUST_PROXY',
+  'MATCHING_AUTO_CONFIRM_SCORE',
+  'MATCHING_TOLERANCE',
+  'MATCHING_DATE_WINDOW_DAYS',
+  'JOBS_ENABLED',
 ] as const;

@@ -1,8 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApprovalsService } from '../../approvals/approvals.service';
 import { AuditService } from '../../audit/audit.service';
 import { Actor } from '../../common/actor';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { FieldError } from '../../common/errors/problem';
 import { IdempotencyRequest } from '../../common/idempotency/idempotency-key.decorator';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
@@ -62,8 +63,6 @@ import {
 export const BANK_MATCH_OVERRIDE_APPROVAL = 'bank-match.override';
 export const BANK_LINE_POSTING = 'bank-line';
 const DEFAULT_FUND = 'WSIS-TF';
-/** Bank charges a match may leave unexplained without a second person (in the line's currency). */
-const TOLERANCE = '50.00';
 /** Account lines that may name the bank account (their bank dimension is optional). */
 const BANK_DIMENSION_OPTIONAL = new Set(['4200', '5100', '2300']);
 
@@ -173,6 +172,7 @@ export interface DecisionResponse {
 @Injectable()
 export class MatchingService implements OnModuleInit {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly idempotency: IdempotencyService,
     private readonly approvals: ApprovalsService,
@@ -505,6 +505,7 @@ export class MatchingService implements OnModuleInit {
         payload,
         pairs,
         await this.linesAndReceipts(manager, payload),
+        this.config.matching.tolerance,
       );
       if (difference.beyond) {
         const stored: OverridePayload = {
@@ -517,7 +518,7 @@ export class MatchingService implements OnModuleInit {
           kind: BANK_MATCH_OVERRIDE_APPROVAL,
           summary:
             `Match bank line(s) to receipt(s) with a difference of ${difference.text}` +
-            ` beyond the ${TOLERANCE} tolerance` +
+            ` beyond the ${this.config.matching.tolerance} tolerance` +
             (payload.reason === undefined ? '' : ` — ${payload.reason}`),
           payload: stored,
           fundId: difference.fundId,
@@ -538,7 +539,8 @@ export class MatchingService implements OnModuleInit {
   private async beyondTolerance(payload: OverridePayload): Promise<boolean> {
     const manager = this.dataSource.manager;
     const pairs = await this.pairsOf(manager, payload);
-    return differenceOf(payload, pairs, await this.linesAndReceipts(manager, payload)).beyond;
+    const rows = await this.linesAndReceipts(manager, payload);
+    return differenceOf(payload, pairs, rows, this.config.matching.tolerance).beyond;
   }
 
   private async linesAndReceipts(
@@ -834,7 +836,9 @@ export class MatchingService implements OnModuleInit {
     ];
     const config: MatchingConfig = {
       ...DEFAULT_MATCHING_CONFIG,
-      toleranceMinor: Money.parse(TOLERANCE, account.currency).minor,
+      toleranceMinor: Money.parse(this.config.matching.tolerance, account.currency).minor,
+      dateWindowDays: this.config.matching.dateWindowDays,
+      autoConfirmScore: this.config.matching.autoConfirmScore,
     };
     const engineReceipts = receipts.map(toEngineReceipt);
     const open = lines.filter((line) => statusOf(line.id, matches) === 'unmatched');
@@ -967,6 +971,7 @@ function differenceOf(
   payload: OverridePayload,
   pairs: Pair[],
   rows: { lines: LineRow[]; receipts: OpenReceiptRow[]; fundId: string },
+  toleranceText: string,
 ): { beyond: boolean; text: string; fundId: string } {
   const currency = rows.lines[0]?.currency ?? 'CHF';
   const matched = pairs.reduce((total, pair) => total + pair.amountMinor, 0n);
@@ -978,7 +983,7 @@ function differenceOf(
         ? 0n
         : BigInt(receipt.gross_minor) - BigInt(receipt.charges_minor);
   const gap = target - matched;
-  const tolerance = Money.parse(TOLERANCE, currency).minor;
+  const tolerance = Money.parse(toleranceText, currency).minor;
   return {
     beyond: (gap < 0n ? -gap : gap) > tolerance,
     text: Money.of(gap, currency).toString(),
