@@ -11,6 +11,7 @@ import { PledgeAmendments1765150000000 } from './1765150000000-PledgeAmendments'
 import { Receipts1765200000000 } from './1765200000000-Receipts';
 import { Grants1765300000000 } from './1765300000000-Grants';
 import { BankStatements1765400000000 } from './1765400000000-BankStatements';
+import { DonorDocuments1765500000000 } from './1765500000000-DonorDocuments';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   Receipts1765200000000,
   Grants1765300000000,
   BankStatements1765400000000,
+  DonorDocuments1765500000000,
 ];

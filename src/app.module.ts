@@ -12,6 +12,7 @@ import { FundsModule } from './funds/funds.module';
 import { GrantEventsModule } from './grant-events/grant-events.module';
 import { GrantsModule } from './grants/grants.module';
 import { InfoModule } from './info/info.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { PledgesModule } from './pledges/pledges.module';
 import { RatesModule } from './rates/rates.module';
@@ -29,6 +30,9 @@ import { ConnectionDrainer } from './common/connection-drainer';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { loggingModule } from './common/logging';
 import { RateLimitModule } from './common/rate-limit.module';
+import { RemindersModule } from './reminders/reminders.module';
+import { StatementBatchesModule } from './statements/batch/statement-batches.module';
+import { StatementsModule } from './statements/statements.module';
 import { WebModule } from './web/web.module';
 
 @Module({})
@@ -41,6 +45,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         loggingModule(config),
         DatabaseModule,
+        // The job queue (global): workers start at bootstrap and drain first at shutdown.
+        JobsModule,
         // Before AuthModule: global guards run in import order, and the rate limit must also
         // count requests that authentication refuses (see rate-limit.module.ts).
         RateLimitModule,
@@ -70,6 +76,13 @@ export class AppModule {
         BankReconciliationModule,
         StatementImportModule,
         MatchingModule,
+        // Before StatementsModule (which it imports): its fixed paths /statements/batches… are
+        // registered before any /statements/:something page.
+        StatementBatchesModule,
+        // Statements, acknowledgements and their pages (/statements, /statements/preview,
+        // /acknowledgements/new, /documents/:id): no /statements/:id of its own.
+        StatementsModule,
+        RemindersModule,
         // Last: its GET /receipts/:id must not shadow fixed paths of others (/receipts/batches).
         ReceiptsPagesModule,
       ],

@@ -15,7 +15,11 @@ import { AppConfig } from '../config/app-config';
 export async function withApplication<T>(
   config: AppConfig,
   work: (app: INestApplicationContext) => Promise<T>,
+  options: { jobs?: boolean } = {},
 ): Promise<T> {
+  // A command starts no queue workers unless asked: they belong to the running application, and
+  // a short-lived command would leave jobs half-done when it exits.
+  config = { ...config, jobs: { ...config.jobs, enabled: options.jobs ?? false } };
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: ['error', 'warn'],
     abortOnError: false,

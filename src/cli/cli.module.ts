@@ -5,6 +5,8 @@ import { CreateAdminCommand } from './commands/create-admin.command';
 import { ConfigCheckCommand } from './commands/config-check.command';
 import { MigrateCheckCommand } from './commands/migrate-check.command';
 import { MigrateCommand } from './commands/migrate.command';
+import { RemindersRunCommand } from './commands/reminders-run.command';
+import { StatementsBatchCommand } from './commands/statements-batch.command';
 import { StatementsImportCommand } from './commands/statements-import.command';
 
 /**
@@ -22,6 +24,8 @@ export const CLI_COMMANDS = [
   AuditVerifyCommand,
   CreateAdminCommand,
   StatementsImportCommand,
+  RemindersRunCommand,
+  StatementsBatchCommand,
 ];
 
 @Module({

@@ -22,6 +22,11 @@ export function describeConfig(config: AppConfig): Record<EnvironmentVariableNam
     DATA_DIR: config.database.dataDir,
     DB_POOL_SIZE: String(config.database.poolSize),
     LOG_LEVEL: config.log.level,
+    MAIL_URL:
+      config.mail.url === undefined
+        ? '(not set: nothing is e-mailed)'
+        : maskDatabaseUrl(config.mail.url),
+    MAIL_FROM: config.mail.from,
     SESSION_SECRET:
       config.session.secretSource === 'environment' ? '[set]' : '[generated in DATA_DIR]',
     SHUTDOWN_TIMEOUT_MS: String(config.shutdownTimeoutMs),

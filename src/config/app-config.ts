@@ -22,6 +22,8 @@ export interface AppConfig {
     readonly poolSize: number;
   };
   readonly log: { readonly level: LogLevel };
+  /** Outgoing e-mail (statements, reminders). Without a url nothing is e-mailed. */
+  readonly mail: { readonly url?: string; readonly from: string };
   readonly session: { readonly secret: string; readonly secretSource: 'environment' | 'data-dir' };
   readonly shutdownTimeoutMs: number;
   /** Bank reconciliation: what the matching engine may decide without an officer. */
@@ -41,6 +43,8 @@ export interface AppConfig {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
+export const DEFAULT_MAIL_FROM = 'WSIS Trust Fund <trust-fund@localhost>';
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const vars = validateEnvironment(env);
   const dataDir = resolve(vars.DATA_DIR ?? './data');
@@ -58,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     database: { url: vars.DATABASE_URL, dataDir, poolSize: vars.DB_POOL_SIZE ?? 10 },
     log: { level: vars.LOG_LEVEL ?? 'info' },
+    mail: { url: vars.MAIL_URL, from: vars.MAIL_FROM ?? DEFAULT_MAIL_FROM },
     session:
       vars.SESSION_SECRET !== undefined
         ? { secret: vars.SESSION_SECRET, secretSource: 'environment' }

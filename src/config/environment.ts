@@ -78,6 +78,20 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(emptyToUndefined)
+  @Matches(/^smtps?:\/\/[^\s/?#]+([/?][^\s]*)?$/, {
+    message: 'must be an smtp:// or smtps:// URL such as smtp://mail.example.org:587',
+  })
+  MAIL_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^([^<>\r\n]+<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
+    message: 'must be an address such as trust-fund@example.org or "Name <trust-fund@example.org>"',
+  })
+  MAIL_FROM?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters long' })
   SESSION_SECRET?: string;
@@ -191,6 +205,8 @@ export const ENVIRONMENT_VARIABLES = [
   'DATA_DIR',
   'DB_POOL_SIZE',
   'LOG_LEVEL',
+  'MAIL_URL',
+  'MAIL_FROM',
   'SESSION_SECRET',
   'BODY_LIMIT',
   'SHUTDOWN_TIMEOUT_MS',

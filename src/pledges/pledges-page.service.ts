@@ -80,6 +80,16 @@ const CHANGE_LABELS: Record<string, string> = {
   added: 'Added',
 };
 
+/**
+ * The "Reminders" section of the pledge page, filled by the reminders module
+ * (`provideRemindersSection`) so that this module does not depend on that one; no section until
+ * then.
+ */
+export type PledgeRemindersSectionProvider = (
+  pledge: PledgeResponse,
+  viewer: Viewer,
+) => Promise<Record<string, unknown> | null>;
+
 interface ScheduleRow {
   index: number;
   dueDate: string;
@@ -126,8 +136,14 @@ export class PledgesPageService implements OnModuleInit {
     private readonly views: ViewRenderer,
   ) {}
 
+  private remindersSection: PledgeRemindersSectionProvider = () => Promise.resolve(null);
+
   onModuleInit(): void {
     this.donorPages.providePledgesSection((donor, viewer) => this.donorSection(donor, viewer));
+  }
+
+  provideRemindersSection(provider: PledgeRemindersSectionProvider): void {
+    this.remindersSection = provider;
   }
 
   /** The donor page's section: every pledge of the donor (a donor has tens, not thousands). */
@@ -263,7 +279,8 @@ export class PledgesPageService implements OnModuleInit {
 
   async detail(id: string, query: Record<string, unknown>, viewer: Viewer): Promise<string> {
     const pledge = await this.pledges.get(viewer.actor!, id, {});
-    return this.renderDetail(pledge, viewer, { query });
+    const reminders = await this.remindersSection(pledge, viewer);
+    return this.renderDetail(pledge, viewer, { query, reminders });
   }
 
   /** Runs one of the detail page's forms; on a refusal the page comes back with the form filled. */
@@ -321,7 +338,11 @@ export class PledgesPageService implements OnModuleInit {
         errors: fieldMessages(error.errors ?? []),
         formError: error.errors?.length ? null : error.detail,
       };
-      return { status: error.status, html: this.renderDetail(pledge, viewer, { state }) };
+      const reminders = await this.remindersSection(pledge, viewer);
+      return {
+        status: error.status,
+        html: this.renderDetail(pledge, viewer, { state, reminders }),
+      };
     }
   }
 
@@ -451,7 +472,11 @@ export class PledgesPageService implements OnModuleInit {
   private renderDetail(
     pledge: PledgeResponse,
     viewer: Viewer,
-    options: { query?: Record<string, unknown>; state?: ActionState },
+    options: {
+      query?: Record<string, unknown>;
+      state?: ActionState;
+      reminders?: Record<string, unknown> | null;
+    },
   ): string {
     const done = typeof options.query?.done === 'string' ? options.query.done : '';
     const approval = typeof options.query?.approval === 'string' ? options.query.approval : '';
@@ -483,6 +508,7 @@ export class PledgesPageService implements OnModuleInit {
         active: 'pledges',
         notice: DONE_NOTICES[done] ?? null,
         pending,
+        reminders: options.reminders ?? null,
         pledge: {
           ...toRow(pledge),
           announcedOn: pledge.announcedOn,

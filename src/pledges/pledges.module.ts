@@ -36,6 +36,7 @@ import { PledgesService } from './pledges.service';
     PledgeOutstandingService,
     PledgeViewsService,
     PledgesRepository,
+    PledgesPageService,
   ],
 })
 export class PledgesModule {}

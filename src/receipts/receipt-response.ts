@@ -106,6 +106,6 @@ export function toReceiptResponse(
 }
 
 /** A stored rate (numeric text) without trailing zeros. */
-function trimRate(rate: string): string {
+export function trimRate(rate: string): string {
   return rate.includes('.') ? rate.replace(/0+$/, '').replace(/\.$/, '') : rate;
 }

@@ -70,7 +70,7 @@ const BOOKING = new Set([PLEDGE_AGREEMENT, PLEDGE_AMENDMENT]);
  * receipt (recorded with allocations, allocated later, refunded or reversed: every source type
  * of the receipts module starts with "receipt"), or anything else (manual adjustments).
  */
-function categoryOf(kind: string): Category {
+export function categoryOf(kind: string): Category {
   if (BOOKING.has(kind)) return 'pledged';
   if (kind === PLEDGE_WRITE_OFF) return 'writtenOff';
   if (kind === PLEDGE_CANCELLATION) return 'cancelled';

@@ -41,6 +41,6 @@ import { PledgeReconciliationService } from './pledge-reconciliation.service';
     GrantAttributionService,
     GrantAttributionRepository,
   ],
-  exports: [PledgeReconciliationService],
+  exports: [PledgeReconciliationService, GrantAttributionRepository],
 })
 export class ReportsModule {}

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { Actor } from '../common/actor';
 import { APP_INFO } from '../common/app-info';
 import { registerHelpers } from './view-helpers';
@@ -37,9 +37,15 @@ export class ViewRenderer implements OnModuleInit {
         this.handlebars.compile(readFileSync(file, 'utf8'), options),
       );
     }
-    for (const file of hbsFiles(join(VIEWS_DIR, 'pages'))) {
+    // A module's pages may sit in a folder of their own: pages/statements/list.hbs is
+    // 'statements/list'.
+    const pagesDir = join(VIEWS_DIR, 'pages');
+    for (const file of hbsFiles(pagesDir, true)) {
       this.pages.set(
-        basename(file, '.hbs'),
+        relative(pagesDir, file)
+          .replace(/\.hbs$/, '')
+          .split(sep)
+          .join('/'),
         this.handlebars.compile(readFileSync(file, 'utf8'), options),
       );
     }
@@ -80,8 +86,10 @@ export class ViewRenderer implements OnModuleInit {
   }
 }
 
-function hbsFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.hbs'))
-    .map((name) => join(dir, name));
+function hbsFiles(dir: string, nested = false): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return nested ? hbsFiles(path, true) : [];
+    return entry.name.endsWith('.hbs') ? [path] : [];
+  });
 }

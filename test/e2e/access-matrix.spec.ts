@@ -5,6 +5,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ACCESS_METADATA, AccessRule } from '../../src/auth/access.decorator';
 import { Role, ROLES } from '../../src/auth/roles';
+import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
+import { addBankAccount } from '../support/ledger-fixtures';
 import { createTestApp, createTestUser, TestUser } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -131,6 +133,10 @@ const MATRIX: Record<string, Expected> = {
   'POST /api/v1/pledges/:id/cancellation': ['finance_officer'],
   'POST /api/v1/pledges/:id/write-off': ['finance_officer'],
   'GET /api/v1/funds/:fund/outstanding': STAFF,
+  'GET /api/v1/funds/:fund/reminder-policy': STAFF,
+  'PUT /api/v1/funds/:fund/reminder-policy': OFFICERS,
+  'POST /api/v1/reminders/run': OFFICERS,
+  'GET /api/v1/pledges/:id/reminders': [...STAFF, 'donor'],
   'POST /api/v1/receipts': ['finance_officer'],
   'GET /api/v1/receipts': STAFF,
   'GET /api/v1/receipts/:id': STAFF,
@@ -160,6 +166,41 @@ const MATRIX: Record<string, Expected> = {
   'POST /receipts/batches': ['finance_officer'],
   'GET /receipts/batches/:id': STAFF,
   'POST /receipts/batches/:id': ['finance_officer'],
+  'POST /api/v1/statement-batches': ['finance_officer', 'admin'],
+  'GET /api/v1/statement-batches': STAFF,
+  'GET /api/v1/statement-batches/:id': STAFF,
+  'POST /api/v1/statement-batches/:id/retry': ['finance_officer', 'admin'],
+  'GET /statements/batches': STAFF,
+  'GET /statements/batches/new': ['finance_officer', 'admin'],
+  'POST /statements/batches': ['finance_officer', 'admin'],
+  'GET /statements/batches/:id': STAFF,
+  'POST /statements/batches/:id/retry': ['finance_officer', 'admin'],
+  'POST /api/v1/donor-statements/preview': STAFF,
+  'POST /api/v1/donor-statements': OFFICERS,
+  'GET /api/v1/donor-statements': [...STAFF, 'donor'],
+  'GET /api/v1/donor-statements/:id': [...STAFF, 'donor'],
+  'GET /api/v1/donor-statements/:id/pdf': [...STAFF, 'donor'],
+  'GET /api/v1/donor-statements/:id/html': [...STAFF, 'donor'],
+  'GET /api/v1/donor-statements/:id/data': [...STAFF, 'donor'],
+  'POST /api/v1/donor-statements/:id/corrections': OFFICERS,
+  'POST /api/v1/donor-statements/:id/send': OFFICERS,
+  'POST /api/v1/acknowledgements': OFFICERS,
+  'GET /api/v1/acknowledgements': [...STAFF, 'donor'],
+  'GET /api/v1/acknowledgements/:id': [...STAFF, 'donor'],
+  'GET /api/v1/acknowledgements/:id/pdf': [...STAFF, 'donor'],
+  'GET /api/v1/acknowledgements/:id/html': [...STAFF, 'donor'],
+  'GET /api/v1/acknowledgements/:id/data': [...STAFF, 'donor'],
+  'POST /api/v1/acknowledgements/:id/corrections': OFFICERS,
+  'POST /api/v1/acknowledgements/:id/send': OFFICERS,
+  'GET /statements': [...STAFF, 'donor'],
+  'GET /statements/preview': STAFF,
+  'GET /statements/preview/document': STAFF,
+  'POST /statements': OFFICERS,
+  'GET /acknowledgements/new': OFFICERS,
+  'POST /acknowledgements': OFFICERS,
+  'GET /documents/:id': [...STAFF, 'donor'],
+  'POST /documents/:id/corrections': OFFICERS,
+  'POST /documents/:id/send': OFFICERS,
   'POST /api/v1/bank-statements': ['finance_officer'],
   'GET /api/v1/bank-statements': STAFF,
   'GET /api/v1/bank-statements/:id': STAFF,
@@ -240,7 +281,70 @@ const DONOR_OBJECT_CASES: Record<
     expect(res.status).toBe(201);
     return `/api/v1/pledges/${res.body.id as string}`;
   },
+  'GET /api/v1/pledges/:id/reminders': async ({ app, otherDonorId, officer }) => {
+    const res = await request(app.getHttpServer())
+      .post('/api/v1/pledges')
+      .set(officer)
+      .send({
+        fund: 'WSIS-TF',
+        donorId: otherDonorId,
+        currency: 'CHF',
+        amount: '500.00',
+        announcedOn: '2026-01-15',
+        instalments: [{ dueDate: '2026-06-30', amount: '500.00' }],
+      });
+    expect(res.status).toBe(201);
+    return `/api/v1/pledges/${res.body.id as string}/reminders`;
+  },
 };
+
+/** Donor B's statement and acknowledgement letter, issued once for every case that needs one. */
+let otherDonorDocuments: Promise<{ statement: string; acknowledgement: string }> | undefined;
+function otherDonorDocument(kind: 'statement' | 'acknowledgement') {
+  return async ({ app, otherDonorId, officer }: DonorObjectContext): Promise<string> => {
+    otherDonorDocuments ??= (async () => {
+      const api = (path: string, body: object) =>
+        request(app.getHttpServer()).post(path).set(officer).send(body);
+      const statement = await api('/api/v1/donor-statements', {
+        donorId: otherDonorId,
+        from: '2026-01-01',
+        to: '2026-06-30',
+      });
+      expect(statement.status).toBe(201);
+      await addBankAccount(app.get<AppConfig>(APP_CONFIG).database.url!);
+      await api('/api/v1/exchange-rates', {
+        currency: 'CHF',
+        effectiveFrom: '2026-01-01',
+        unitsPerUsd: '0.8000',
+      });
+      const receipt = await api('/api/v1/receipts', {
+        bankAccount: 'TEST-CHF',
+        currency: 'CHF',
+        valueDate: '2026-03-02',
+        grossAmount: '100.00',
+        donorId: otherDonorId,
+      });
+      expect(receipt.status).toBe(201);
+      const letter = await api('/api/v1/acknowledgements', { receiptId: receipt.body.id });
+      expect(letter.status).toBe(201);
+      return { statement: statement.body.id as string, acknowledgement: letter.body.id as string };
+    })();
+    return (await otherDonorDocuments)[kind];
+  };
+}
+for (const [kind, base] of [
+  ['statement', '/api/v1/donor-statements'],
+  ['acknowledgement', '/api/v1/acknowledgements'],
+] as const) {
+  for (const suffix of ['', '/pdf', '/html', '/data']) {
+    const document = otherDonorDocument(kind);
+    DONOR_OBJECT_CASES[`GET ${base}/:id${suffix}`] = async (context) =>
+      `${base}/${await document(context)}${suffix}`;
+  }
+}
+DONOR_OBJECT_CASES['GET /documents/:id'] = async (context) =>
+  `/documents/${await otherDonorDocument('statement')(context)}`;
+
 const SHARED_WITH_EVERYONE = new Set([
   'GET /api/v1/countries/:code',
   'POST /api/v1/me/tokens/:id/revoke',

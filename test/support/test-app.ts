@@ -33,6 +33,9 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
     SESSION_SECRET: TEST_SESSION_SECRET,
     // An embedded test database is a PGlite, used through one connection as the app does.
     ...(db.engine === 'embedded' ? { DB_POOL_SIZE: String(EMBEDDED_POOL_SIZE) } : {}),
+    // No job workers nor schedules unless a test asks for them (JOBS_ENABLED: 'true'): nothing
+    // runs in the background on a test's data behind its back (a cron job firing mid-test).
+    JOBS_ENABLED: 'false',
     ...env,
   });
 }

@@ -586,6 +586,10 @@ export class ReceiptsPageService {
             : null,
         donorHref:
           canWrite && !reversed && receipt.donor === null ? `/receipts/${receipt.id}/donor` : null,
+        acknowledgementHref:
+          canWrite && !reversed && receipt.donor !== null
+            ? `/acknowledgements/new?receiptId=${receipt.id}`
+            : null,
         actions: {
           refund:
             canWrite && !reversed && receipt.donor !== null && hasUnapplied
