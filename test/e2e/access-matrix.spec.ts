@@ -1,6 +1,6 @@
 import { Controller, Get, Module, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ACCESS_METADATA, AccessRule } from '../../src/auth/access.decorator';
@@ -374,9 +374,10 @@ function routes(app: NestExpressApplication): Route[] {
       const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
       const classRule = Reflect.getMetadata(ACCESS_METADATA, controller) as AccessRule | undefined;
       const proto = controller.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(proto)) {
+      // Inherited handlers too (shared routes of issued documents), as Nest registers them.
+      for (const name of new MetadataScanner().getAllMethodNames(proto)) {
         const handler = proto[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
+        if (typeof handler !== 'function') continue;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
         const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
