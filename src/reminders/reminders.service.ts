@@ -22,13 +22,13 @@ import {
 } from './dto/reminder.dto';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { DueReminder, dueReminders } from './reminder-steps';
+import { isUuid } from '../common/uuid';
 import { ReminderRow, RemindersRepository } from './reminders.repository';
 import { ReminderRunInFutureError } from './reminders.errors';
 
 /** Who sends the scheduled reminders (the audit trail names it). */
 export const REMINDERS_ACTOR: Actor = { id: 'system:reminders', roles: [], donorIds: [] };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IBAN = /^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/;
 
 /** A reminder recorded in a committed transaction, with what its e-mail needs. */
@@ -106,7 +106,7 @@ export class RemindersService {
   /** The reminders sent for a pledge, latest first. Donor users: their own pledges only. */
   async forPledge(actor: Actor, pledgeId: string): Promise<ReminderResponse[]> {
     const manager = this.dataSource.manager;
-    const pledge = UUID.test(pledgeId) ? await this.pledges.find(manager, pledgeId) : undefined;
+    const pledge = isUuid(pledgeId) ? await this.pledges.find(manager, pledgeId) : undefined;
     if (pledge === undefined || (isDonorOnly(actor) && !actor.donorIds.includes(pledge.donor_id))) {
       throw new PledgeNotFoundError(pledgeId);
     }

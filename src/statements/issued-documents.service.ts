@@ -318,49 +318,56 @@ export class IssuedDocumentsService {
     id: string,
     idempotency: IdempotencyRequest | undefined,
   ): Promise<IdempotentResult<DocumentSentResponse>> {
-    return this.idempotency.run(actor, idempotency, 200, async (manager) => {
-      const row = await this.requireVisible(manager, actor, kind, id);
-      if (!this.mail.configured()) throw new MailNotConfiguredError();
-      const recipients = await this.repository.recipients(manager, row.donor_id);
-      if (recipients.length === 0) throw new NoDocumentRecipientError(row.donor_name);
-      const content = await this.repository.content(manager, row.id);
-      const { title } = this.renderer.render(content.data, {
-        language: row.language,
-        draft: false,
-        number: row.number,
-        issuedOn: row.issued_on,
-        version: row.version,
-      });
-      // The title carries the number already.
-      const subject = `${title}${row.version > 1 ? ` (v${row.version})` : ''}`;
-      const { messageId } = await this.mail.send({
-        to: recipients,
-        subject,
-        html: content.html,
-        text: `${subject}: see the attached PDF.`,
-        attachments: [
-          {
-            filename: `${row.number}-v${row.version}.pdf`,
-            content: content.pdf,
-            contentType: PDF,
-          },
-        ],
-      });
-      const sent: DocumentSentResponse = {
-        documentId: row.id,
-        number: row.number,
-        version: row.version,
-        recipients,
-        messageId,
-      };
-      await this.audit.record(manager, actor, {
-        action: `${DOCUMENT_KINDS[row.kind].audit}.send`,
-        entityType: 'donor-document',
-        entityId: row.id,
-        after: { ...sent, sha256: row.sha256 },
-      });
-      return sent;
-    });
+    // One attempt only: a transaction run again after a conflict would send the e-mail again.
+    return this.idempotency.run(
+      actor,
+      idempotency,
+      200,
+      async (manager) => {
+        const row = await this.requireVisible(manager, actor, kind, id);
+        if (!this.mail.configured()) throw new MailNotConfiguredError();
+        const recipients = await this.repository.recipients(manager, row.donor_id);
+        if (recipients.length === 0) throw new NoDocumentRecipientError(row.donor_name);
+        const content = await this.repository.content(manager, row.id);
+        const { title } = this.renderer.render(content.data, {
+          language: row.language,
+          draft: false,
+          number: row.number,
+          issuedOn: row.issued_on,
+          version: row.version,
+        });
+        // The title carries the number already.
+        const subject = `${title}${row.version > 1 ? ` (v${row.version})` : ''}`;
+        const { messageId } = await this.mail.send({
+          to: recipients,
+          subject,
+          html: content.html,
+          text: `${subject}: see the attached PDF.`,
+          attachments: [
+            {
+              filename: `${row.number}-v${row.version}.pdf`,
+              content: content.pdf,
+              contentType: PDF,
+            },
+          ],
+        });
+        const sent: DocumentSentResponse = {
+          documentId: row.id,
+          number: row.number,
+          version: row.version,
+          recipients,
+          messageId,
+        };
+        await this.audit.record(manager, actor, {
+          action: `${DOCUMENT_KINDS[row.kind].audit}.send`,
+          entityType: 'donor-document',
+          entityId: row.id,
+          after: { ...sent, sha256: row.sha256 },
+        });
+        return sent;
+      },
+      { maxAttempts: 1 },
+    );
   }
 
   /** The document if the actor may see it; 404 alike for unknown ids and other donors' ones. */
@@ -377,12 +384,6 @@ export class IssuedDocumentsService {
       throw new DocumentNotFoundError(kind === null ? 'document' : DOCUMENT_KINDS[kind].what, id);
     }
     return row;
-  }
-
-  /** Every version of the document's number, newest first. */
-  async versions(actor: Actor, row: DocumentRow): Promise<IssuedDocumentResponse[]> {
-    const page = await this.list(actor, row.kind, { number: row.number, limit: 200 });
-    return page.items;
   }
 
   // A receipt is thanked for once; a new letter for it is a correction of the first.

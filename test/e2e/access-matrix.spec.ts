@@ -446,6 +446,7 @@ describe('access control (deny by default)', () => {
     expect((await request(app.getHttpServer()).get('/api/v1/undeclared')).status).toBe(403);
   });
 
+  // Every route for every role: the slowest test of the suite, so it may take longer than the default.
   it('answers every route as the matrix says, for anonymous callers and for every role', async () => {
     const failures: string[] = [];
     for (const route of routes(app).filter((r) => r.rule !== undefined)) {
@@ -476,7 +477,7 @@ describe('access control (deny by default)', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 180000);
 
   it('keeps donor users to their own objects: every donor route with an id has an object-level case', () => {
     const donorRoutesWithIds = routes(app)

@@ -5,18 +5,18 @@ import { RunRemindersResponse } from '../../reminders/dto/reminder.dto';
 import { RemindersService } from '../../reminders/reminders.service';
 import { cliActor, withApplication } from '../cli-application';
 import { CliConfigService } from '../cli-config.service';
+import { describeCliError } from '../cli-error';
 import { print, printError } from '../cli-output';
 
 /**
  * Sends the reminders due as of `date` (today without one) through the application's own
- * service. The command runs no queue workers: it would otherwise take other jobs (and the daily
- * reminder run itself) and stop in the middle of them when it exits.
+ * service, without queue workers (withApplication starts none).
  */
 export function runReminders(
   config: AppConfig,
   date: string | undefined,
 ): Promise<RunRemindersResponse> {
-  return withApplication({ ...config, jobs: { enabled: false } }, (app) =>
+  return withApplication(config, (app) =>
     app.get(RemindersService).runAsOf(cliActor(['admin']), date),
   );
 }
@@ -65,8 +65,13 @@ export class RemindersRunCommand extends CommandRunner {
       process.exitCode = 1;
       return;
     }
-    const result = await runReminders(this.config.get(), options.date);
-    print(...describeRun(result));
-    if (result.failures.length > 0) process.exitCode = 1;
+    try {
+      const result = await runReminders(this.config.get(), options.date);
+      print(...describeRun(result));
+      if (result.failures.length > 0) process.exitCode = 1;
+    } catch (error) {
+      printError(describeCliError(error));
+      process.exitCode = 1;
+    }
   }
 }

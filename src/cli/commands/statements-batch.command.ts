@@ -77,9 +77,8 @@ export class StatementsBatchCommand extends CommandRunner {
               { type: 'body', metatype: CreateStatementBatchRequest },
             )) as CreateStatementBatchRequest)
           : undefined;
-      // No workers in this process: the command does the batch's work itself.
-      const config = { ...this.config.get(), jobs: { enabled: false } };
-      const batch = await withApplication(config, async (app) => {
+      // No workers in this process (withApplication starts none): the command does the work.
+      const batch = await withApplication(this.config.get(), async (app) => {
         const batches = app.get(StatementBatchesService);
         const started =
           request === undefined

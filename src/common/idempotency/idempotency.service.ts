@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../actor';
 import { driverError } from '../../database/sql-state';
-import { TransactionRunner } from '../../database/transaction-runner';
+import { TransactionOptions, TransactionRunner } from '../../database/transaction-runner';
 import { IdempotencyKeyReusedError } from './idempotency.errors';
 import { IdempotencyRequest } from './idempotency-key.decorator';
 import { IdempotentResult } from './idempotent-result';
@@ -64,9 +64,10 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     idempotency: IdempotencyRequest | undefined,
     status: number,
     work: (manager: EntityManager) => Promise<T>,
+    options: TransactionOptions = {},
   ): Promise<IdempotentResult<T>> {
     if (idempotency === undefined) {
-      return new IdempotentResult(status, await this.transactions.run(work), false);
+      return new IdempotentResult(status, await this.transactions.run(work, options), false);
     }
     const scope = `actor:${actor.id}`;
     const earlier = await this.find(this.dataSource.manager, scope, idempotency.key);
@@ -85,7 +86,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
           [scope, idempotency.key, status, JSON.stringify(result)],
         );
         return result;
-      });
+      }, options);
       return new IdempotentResult(status, body, false);
     } catch (error) {
       if (driverError(error)?.constraint !== 'idempotency_record_pkey') throw error;
