@@ -12,7 +12,6 @@ import { Money } from '../money/money';
 import { PledgeViewsService } from '../pledges/pledge-views.service';
 import { PledgeNotFoundError } from '../pledges/pledges.errors';
 import { PledgeRow, PledgesRepository } from '../pledges/pledges.repository';
-import { isDonorOnly } from '../reports/pledge-reconciliation.service';
 import { ReminderData } from '../statements/statement-data.types';
 import {
   ReminderDelivery,
@@ -23,6 +22,7 @@ import {
 import { ReminderPolicyService } from './reminder-policy.service';
 import { DueReminder, dueReminders } from './reminder-steps';
 import { isUuid } from '../common/uuid';
+import { canSeeDonor } from '../donors/donors.service';
 import { ReminderRow, RemindersRepository } from './reminders.repository';
 import { ReminderRunInFutureError } from './reminders.errors';
 
@@ -107,7 +107,7 @@ export class RemindersService {
   async forPledge(actor: Actor, pledgeId: string): Promise<ReminderResponse[]> {
     const manager = this.dataSource.manager;
     const pledge = isUuid(pledgeId) ? await this.pledges.find(manager, pledgeId) : undefined;
-    if (pledge === undefined || (isDonorOnly(actor) && !actor.donorIds.includes(pledge.donor_id))) {
+    if (pledge === undefined || !canSeeDonor(actor, pledge.donor_id)) {
       throw new PledgeNotFoundError(pledgeId);
     }
     return (await this.repository.list(manager, { pledgeId })).map(toReminderResponse);

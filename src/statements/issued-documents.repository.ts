@@ -47,7 +47,8 @@ export interface NewDocument {
   replacesId: string | null;
   correctionReason: string | null;
   donorId: string;
-  fundId: string | null;
+  /** The fund's code (null: a statement of all funds); its id is looked up by the insert. */
+  fundCode: string | null;
   receiptId: string | null;
   periodFrom: CalendarDate | null;
   periodTo: CalendarDate | null;
@@ -120,7 +121,8 @@ export class IssuedDocumentsRepository {
       `INSERT INTO donor_document (kind, number, version, replaces_id, correction_reason, donor_id,
          fund_id, receipt_id, period_from, period_to, language, issued_on, issued_by, html, pdf,
          data, sha256, batch_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       VALUES ($1, $2, $3, $4, $5, $6, (SELECT id FROM fund WHERE code = $7), $8, $9, $10, $11,
+               $12, $13, $14, $15, $16, $17, $18)
        RETURNING id`,
       [
         doc.kind,
@@ -129,7 +131,7 @@ export class IssuedDocumentsRepository {
         doc.replacesId,
         doc.correctionReason,
         doc.donorId,
-        doc.fundId,
+        doc.fundCode,
         doc.receiptId,
         doc.periodFrom,
         doc.periodTo,

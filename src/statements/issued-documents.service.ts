@@ -11,8 +11,7 @@ import { isUuid } from '../common/uuid';
 import { TransactionRunner } from '../database/transaction-runner';
 import { DocumentRenderer } from '../documents/document-renderer';
 import { PdfRenderer } from '../documents/pdf-renderer';
-import { visibleDonorIds } from '../donors/donors.service';
-import { FundsService } from '../funds/funds.service';
+import { canSeeDonor, visibleDonorIds } from '../donors/donors.service';
 import { MailNotConfiguredError } from '../mail/mail.errors';
 import { MailService } from '../mail/mail.service';
 import { AcknowledgementDataService } from './data/acknowledgement-data.service';
@@ -102,7 +101,6 @@ export class IssuedDocumentsService {
     private readonly renderer: DocumentRenderer,
     private readonly pdf: PdfRenderer,
     private readonly mail: MailService,
-    private readonly funds: FundsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -186,8 +184,8 @@ export class IssuedDocumentsService {
       version,
     });
     const pdf = await this.pdf.pdf(html, { language, headerText });
+    // The data was built from the fund, so its code names an existing one.
     const fundCode = data.kind === 'statement' ? (data.fund?.code ?? null) : data.fund.code;
-    const fundId = fundCode === null ? null : (await this.funds.requireFund(manager, fundCode)).id;
     const id = await this.repository.insert(manager, {
       kind: subject.kind,
       number,
@@ -195,7 +193,7 @@ export class IssuedDocumentsService {
       replacesId: replaces?.row.id ?? null,
       correctionReason: replaces?.reason ?? null,
       donorId: data.donor.id,
-      fundId,
+      fundCode,
       receiptId: data.kind === 'acknowledgement' ? data.receipt.id : null,
       periodFrom: data.kind === 'statement' ? data.period.from : null,
       periodTo: data.kind === 'statement' ? data.period.to : null,
@@ -379,8 +377,7 @@ export class IssuedDocumentsService {
     options: { lock?: boolean } = {},
   ): Promise<DocumentRow> {
     const row = isUuid(id) ? await this.repository.find(manager, kind, id, options) : undefined;
-    const visible = visibleDonorIds(actor);
-    if (row === undefined || (visible !== undefined && !visible.includes(row.donor_id))) {
+    if (row === undefined || !canSeeDonor(actor, row.donor_id)) {
       throw new DocumentNotFoundError(kind === null ? 'document' : DOCUMENT_KINDS[kind].what, id);
     }
     return row;
