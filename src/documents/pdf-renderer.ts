@@ -3,6 +3,7 @@ import Handlebars from 'handlebars';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFString } from 'pdf-lib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { UnLanguage } from '../statements/statement-data.types';
 import { textDirection, translate } from './document-i18n';
@@ -46,6 +47,11 @@ export interface PdfOptions {
   headerText: string;
 }
 
+/** One document to print: its HTML (a whole page, as DocumentRenderer makes it) and options. */
+export interface PdfDocument extends PdfOptions {
+  html: string;
+}
+
 interface Browser {
   context: BrowserContext;
   profileDir: string;
@@ -59,9 +65,16 @@ interface Browser {
 
 /**
  * Prints HTML documents to PDF with one headless Chromium, started on the first PDF and reused
- * (about 0.1 s a page instead of a second per launch). Each call gets a page of its own, so
- * concurrent calls are safe. Text stays text (selectable, searchable); the statement number,
+ * (about 0.1 s a page instead of a second per launch). Each print gets a page of its own, so
+ * concurrent calls are safe. Text stays text (selectable, searchable); the document's number,
  * date and "page X / Y" are printed on every page. Closed with the application.
+ *
+ * Chromium's cost is mostly per print job, not per page, so documents are printed together:
+ * up to PARTS_PER_PRINT documents of one language go into one job, each starting on a new page
+ * with an invisible link that marks where it starts; the job's PDF is then cut into one PDF per
+ * document (pdf-lib), and the header and "page X / Y" of each page, which only then are known,
+ * come from a second, light job of blank pages laid over the first (still text). A single
+ * document goes the same way, so that every PDF looks the same.
  */
 @Injectable()
 export class PdfRenderer implements OnApplicationShutdown {
@@ -73,27 +86,20 @@ export class PdfRenderer implements OnApplicationShutdown {
   private stopped = false;
 
   async pdf(html: string, options: PdfOptions): Promise<Buffer> {
-    const browser = await this.launch();
-    const page = await this.takePage(browser);
-    let reusable = false;
-    try {
-      await page.setContent(html, { waitUntil: 'load' });
-      const pdf = await page.pdf({
-        format: 'A4',
-        printBackground: true,
-        displayHeaderFooter: true,
-        headerTemplate: this.header(options),
-        footerTemplate: this.footer(options.language),
-        margin: { top: '20mm', bottom: '18mm', left: '16mm', right: '16mm' },
-      });
-      reusable = true;
-      return pdf;
-    } catch (error) {
-      if (browser.closed) throw new PdfUnavailableError('chromium stopped while printing');
-      throw error;
-    } finally {
-      this.givePage(browser, page, reusable);
-    }
+    const [pdf] = await this.pdfMany([{ html, ...options }]);
+    return pdf;
+  }
+
+  /** PDFs of several documents, in their order (printed together where they can be). */
+  async pdfMany(documents: readonly PdfDocument[]): Promise<Buffer[]> {
+    const pdfs = new Array<Buffer>(documents.length);
+    await Promise.all(
+      printJobs(documents).map(async (job) => {
+        const printed = await this.printTogether(job.map((index) => documents[index]));
+        job.forEach((index, k) => (pdfs[index] = printed[k]));
+      }),
+    );
+    return pdfs;
   }
 
   /** Whether chromium is installed where it is expected. */
@@ -112,6 +118,43 @@ export class PdfRenderer implements OnApplicationShutdown {
     if (starting === undefined) return;
     const browser = await starting.catch(() => undefined);
     if (browser !== undefined) await this.dispose(browser);
+  }
+
+  // The documents share a language and a <head>: one job prints their bodies one after the
+  // other, a second prints the headers and page numbers, and pdf-lib cuts and lays one over
+  // the other.
+  private async printTogether(documents: readonly PdfDocument[]): Promise<Buffer[]> {
+    const browser = await this.launch();
+    const page = await this.takePage(browser);
+    let reusable = false;
+    try {
+      await page.setContent(combined(documents), { waitUntil: 'load' });
+      const content = await PDFDocument.load(
+        await page.pdf({ format: 'A4', printBackground: true, margin: MARGINS }),
+        { updateMetadata: false },
+      );
+      const starts = partStarts(content, documents.length);
+      const ranges = documents.map((_, k) => ({
+        from: starts[k],
+        to: k + 1 < starts.length ? starts[k + 1] : content.getPageCount(),
+      }));
+      await page.setContent(bands(documents, ranges), { waitUntil: 'load' });
+      const overlay = await PDFDocument.load(
+        await page.pdf({ preferCSSPageSize: true, printBackground: false }),
+      );
+      if (overlay.getPageCount() < content.getPageCount()) {
+        throw new Error('the page headers came out with fewer pages than the documents');
+      }
+      reusable = true;
+      return await Promise.all(
+        documents.map((document, k) => cut(content, overlay, ranges[k], titleOf(document.html))),
+      );
+    } catch (error) {
+      if (browser.closed) throw new PdfUnavailableError('chromium stopped while printing');
+      throw error;
+    } finally {
+      this.givePage(browser, page, reusable);
+    }
   }
 
   // One launch even when the first PDFs are asked for together; a failed or crashed browser is
@@ -208,28 +251,178 @@ export class PdfRenderer implements OnApplicationShutdown {
     void page.close().catch(() => undefined);
     if (waiting !== undefined) this.takePage(browser).then(waiting.resolve, waiting.reject);
   }
-
-  // Chromium fills the pageNumber and totalPages spans; its header and footer need their own
-  // font size and family (they do not inherit the page's styles).
-  // Each " · " part (number, date) is isolated, so that a Latin number next to an Arabic date
-  // keeps its own direction.
-  private header({ language, headerText }: PdfOptions): string {
-    const parts = headerText
-      .split(' · ')
-      .map((part) => `<bdi>${Handlebars.escapeExpression(part)}</bdi>`);
-    return band(language, parts.join(' · '));
-  }
-
-  private footer(language: UnLanguage): string {
-    const label = Handlebars.escapeExpression(
-      translate(language, 'document.page', { page: '\u0000page', pages: '\u0000pages' }),
-    )
-      .replace('\u0000pages', '<span class="totalPages"></span>')
-      .replace('\u0000page', '<span class="pageNumber"></span>');
-    return band(language, `<span dir="auto">${label}</span>`);
-  }
 }
 
-function band(language: UnLanguage, content: string): string {
-  return `<div dir="${textDirection(language)}" lang="${language}" style="width: 100%; margin: 0 16mm; font-family: ${FONTS[language]}; font-synthesis-weight: none; font-size: 8pt; color: #4a5562; text-align: end;">${content}</div>`;
+const MARGINS = { top: '20mm', bottom: '18mm', left: '16mm', right: '16mm' };
+
+/** Documents printed in one job: more saves little and makes a failed job cost more. */
+export const PARTS_PER_PRINT = 8;
+
+// The link that marks where a document starts in a job's PDF (removed from the PDFs given).
+const PART_MARK = 'https://pdf-part.invalid/';
+
+interface PageRange {
+  from: number;
+  to: number;
+}
+
+interface HtmlParts {
+  /** Everything before <body ...>: doctype, html element, head. */
+  head: string;
+  /** The <body ...> tag itself. */
+  bodyTag: string;
+  inner: string;
+}
+
+function htmlParts(html: string): HtmlParts | undefined {
+  const open = /<body\b[^>]*>/i.exec(html);
+  const close = html.toLowerCase().lastIndexOf('</body>');
+  if (open === null || close < open.index) return undefined;
+  return {
+    head: html.slice(0, open.index),
+    bodyTag: open[0],
+    inner: html.slice(open.index + open[0].length, close),
+  };
+}
+
+/**
+ * Which documents are printed together (indexes into the list): those of one language whose
+ * <head> and <body> tag are the same, at most PARTS_PER_PRINT at a time.
+ */
+function printJobs(documents: readonly PdfDocument[]): number[][] {
+  const groups = new Map<string, number[]>();
+  documents.forEach((document, index) => {
+    const parts = htmlParts(document.html);
+    const key =
+      parts === undefined
+        ? `alone:${index}`
+        : `${document.language}\u0000${parts.head}\u0000${parts.bodyTag}`;
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  });
+  const jobs: number[][] = [];
+  for (const group of groups.values()) {
+    for (let at = 0; at < group.length; at += PARTS_PER_PRINT) {
+      jobs.push(group.slice(at, at + PARTS_PER_PRINT));
+    }
+  }
+  return jobs;
+}
+
+// One page holding the documents' bodies, each from a new page, each led by its marking link.
+function combined(documents: readonly PdfDocument[]): string {
+  const parts = documents.map((document) => htmlParts(document.html));
+  const first = parts[0];
+  if (first === undefined) {
+    // Not a whole page (printed alone): marked at its start all the same.
+    return `<a href="${PART_MARK}0" style="${MARK_STYLE}"></a>${documents[0].html}`;
+  }
+  const bodies = parts.map(
+    (part, k) =>
+      `<div style="break-before: page; position: relative"><a href="${PART_MARK}${k}" style="${MARK_STYLE}"></a>${part!.inner}</div>`,
+  );
+  return `${first.head}${first.bodyTag}${bodies.join('')}</body></html>`;
+}
+
+const MARK_STYLE = 'position: absolute; top: 0; width: 1px; height: 1px';
+
+/**
+ * The first page of each document in the job's PDF, read from the marking links, which are
+ * then taken off the pages.
+ */
+function partStarts(pdf: PDFDocument, count: number): number[] {
+  const starts: number[] = [];
+  pdf.getPages().forEach((page, index) => {
+    const annotations = page.node.Annots();
+    if (annotations === undefined) return;
+    const kept: PDFObject[] = [];
+    for (let i = 0; i < annotations.size(); i++) {
+      const uri = annotations
+        .lookupMaybe(i, PDFDict)
+        ?.lookupMaybe(PDFName.of('A'), PDFDict)
+        ?.lookup(PDFName.of('URI'));
+      const target =
+        uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : undefined;
+      if (target?.startsWith(PART_MARK) === true) {
+        starts[Number(target.slice(PART_MARK.length))] ??= index;
+      } else {
+        kept.push(annotations.get(i));
+      }
+    }
+    if (kept.length === 0) page.node.delete(PDFName.of('Annots'));
+    else page.node.set(PDFName.of('Annots'), pdf.context.obj(kept));
+  });
+  const found = Array.from({ length: count }, (_, k): number | undefined => starts[k]);
+  if (found.some((start, k) => start === undefined || (k > 0 && start <= (found[k - 1] ?? -1)))) {
+    throw new Error('the documents printed together could not be told apart');
+  }
+  return found.map((start) => start ?? 0);
+}
+
+/** Blank A4 pages carrying each page's header (number · date) and "page X / Y". */
+function bands(documents: readonly PdfDocument[], ranges: readonly PageRange[]): string {
+  const language = documents[0].language;
+  const sheets: string[] = [];
+  documents.forEach((document, k) => {
+    const pages = ranges[k].to - ranges[k].from;
+    const header = document.headerText
+      .split(' · ')
+      .map((part) => `<bdi>${Handlebars.escapeExpression(part)}</bdi>`)
+      .join(' · ');
+    for (let page = 1; page <= pages; page++) {
+      const footer = Handlebars.escapeExpression(
+        translate(language, 'document.page', { page: String(page), pages: String(pages) }),
+      );
+      sheets.push(
+        `<div class="sheet"><div class="band top">${header}</div><div class="band bottom"><span dir="auto">${footer}</span></div></div>`,
+      );
+    }
+  });
+  return `<!DOCTYPE html><html lang="${language}" dir="${textDirection(language)}"><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 0; }
+html, body { margin: 0; }
+.sheet { position: relative; height: 296mm; overflow: hidden; break-after: page; }
+.sheet:last-child { break-after: auto; }
+.band { position: absolute; left: 16mm; right: 16mm; font-family: ${FONTS[language]}; font-synthesis-weight: none; font-size: 8pt; color: #4a5562; text-align: end; }
+.top { top: 9mm; }
+.bottom { bottom: 8mm; }
+</style></head><body>${sheets.join('')}</body></html>`;
+}
+
+// One document's pages out of the job's PDF, each with its band laid over it.
+async function cut(
+  content: PDFDocument,
+  overlay: PDFDocument,
+  range: PageRange,
+  title: string | undefined,
+): Promise<Buffer> {
+  const out = await PDFDocument.create({ updateMetadata: false });
+  const indexes = Array.from({ length: range.to - range.from }, (_, i) => range.from + i);
+  const pages = await out.copyPages(content, indexes);
+  const bandsOfPages = await out.embedPdf(overlay, indexes);
+  pages.forEach((page, i) => {
+    out.addPage(page);
+    page.drawPage(bandsOfPages[i]);
+  });
+  if (title !== undefined) out.setTitle(title);
+  out.setCreator('Chromium');
+  out.setProducer('Trust fund contribution tracker (Chromium and pdf-lib)');
+  out.setCreationDate(new Date());
+  return Buffer.from(await out.save());
+}
+
+// The document's <title>, as a PDF viewer shows it.
+function titleOf(html: string): string | undefined {
+  const match = /<title>([^<]*)<\/title>/i.exec(html);
+  return match === null ? undefined : decodeEntities(match[1]);
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot);/gi, (_, entity: string) => {
+    const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
+    if (entity.startsWith('#x') || entity.startsWith('#X')) {
+      return String.fromCodePoint(parseInt(entity.slice(2), 16));
+    }
+    if (entity.startsWith('#')) return String.fromCodePoint(Number(entity.slice(1)));
+    return named[entity.toLowerCase()];
+  });
 }

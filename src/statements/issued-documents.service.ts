@@ -67,6 +67,26 @@ export const DOCUMENT_KINDS: Record<
   },
 };
 
+/** How a document is issued: its language, its batch, the version it corrects. */
+export interface IssueOptions {
+  language?: UnLanguage;
+  batchId?: string;
+  replaces?: { row: DocumentRow; reason: string };
+}
+
+/** A document numbered and rendered, waiting for its PDF to be stored. */
+interface PreparedDocument {
+  subject: DocumentSubject;
+  options: IssueOptions;
+  data: StatementData | AcknowledgementData;
+  language: UnLanguage;
+  issuedOn: CalendarDate;
+  number: string;
+  version: number;
+  html: string;
+  headerText: string;
+}
+
 /** A document's bytes as a response sends them. */
 export interface DocumentFile {
   body: Buffer;
@@ -154,12 +174,42 @@ export class IssuedDocumentsService {
     manager: EntityManager,
     actor: Actor,
     subject: DocumentSubject,
-    options: {
-      language?: UnLanguage;
-      batchId?: string;
-      replaces?: { row: DocumentRow; reason: string };
-    } = {},
+    options: IssueOptions = {},
   ): Promise<DocumentRow> {
+    const [row] = await this.issueAllIn(manager, actor, [{ subject, options }]);
+    return row;
+  }
+
+  /**
+   * Issues several documents in the caller's transaction, as issueIn does each, with
+   * consecutive numbers in their order; their PDFs are printed together (much faster than one
+   * by one). One that cannot be issued fails them all.
+   */
+  async issueAllIn(
+    manager: EntityManager,
+    actor: Actor,
+    requests: readonly { subject: DocumentSubject; options?: IssueOptions }[],
+  ): Promise<DocumentRow[]> {
+    const prepared: PreparedDocument[] = [];
+    for (const { subject, options } of requests) {
+      prepared.push(await this.prepare(manager, subject, options ?? {}));
+    }
+    const pdfs = await this.pdf.pdfMany(
+      prepared.map(({ html, language, headerText }) => ({ html, language, headerText })),
+    );
+    const rows: DocumentRow[] = [];
+    for (const [index, document] of prepared.entries()) {
+      rows.push(await this.store(manager, actor, document, pdfs[index]));
+    }
+    return rows;
+  }
+
+  // Data, number and HTML of a document about to be issued.
+  private async prepare(
+    manager: EntityManager,
+    subject: DocumentSubject,
+    options: IssueOptions,
+  ): Promise<PreparedDocument> {
     const kind = DOCUMENT_KINDS[subject.kind];
     const data = await this.build(manager, subject);
     const replaces = options.replaces;
@@ -183,7 +233,19 @@ export class IssuedDocumentsService {
       issuedOn,
       version,
     });
-    const pdf = await this.pdf.pdf(html, { language, headerText });
+    return { subject, options, data, language, issuedOn, number, version, html, headerText };
+  }
+
+  // Stores a prepared document with its PDF, and writes its audit record.
+  private async store(
+    manager: EntityManager,
+    actor: Actor,
+    document: PreparedDocument,
+    pdf: Buffer,
+  ): Promise<DocumentRow> {
+    const { subject, options, data, language, issuedOn, number, version, html } = document;
+    const kind = DOCUMENT_KINDS[subject.kind];
+    const replaces = options.replaces;
     // The data was built from the fund, so its code names an existing one.
     const fundCode = data.kind === 'statement' ? (data.fund?.code ?? null) : data.fund.code;
     const id = await this.repository.insert(manager, {

@@ -30,6 +30,14 @@ export interface IssueStatementInput {
   batchId?: string;
 }
 
+/** A statement just issued. */
+export interface IssuedStatement {
+  id: string;
+  number: string;
+  version: number;
+  sha256: string;
+}
+
 /**
  * Donor statements: a draft preview, and issuing, numbered ST-YYYY-NNNNNN. Storage, downloads,
  * corrections and e-mail are those of every issued document (IssuedDocumentsService).
@@ -66,28 +74,48 @@ export class StatementsService {
   }
 
   /**
-   * Issues one statement in the caller's transaction (the batch issues each donor's in its
-   * own): data, HTML, PDF, the next gapless number, storage and audit record all commit or roll
-   * back with it.
+   * Issues one statement in the caller's transaction (see issueManyWith): data, HTML, PDF, the
+   * next gapless number, storage and audit record all commit or roll back with it.
    */
   async issueWith(
     manager: EntityManager,
     actor: Actor,
     request: IssueStatementInput,
-  ): Promise<{ id: string; number: string; version: number; sha256: string }> {
-    const row = await this.documents.issueIn(
+  ): Promise<IssuedStatement> {
+    const [issued] = await this.issueManyWith(manager, actor, [request]);
+    return issued;
+  }
+
+  /**
+   * Issues statements in the caller's transaction, with consecutive numbers in their order and
+   * their PDFs printed together (the batch issues several donors' at once this way). One that
+   * cannot be issued fails them all.
+   */
+  async issueManyWith(
+    manager: EntityManager,
+    actor: Actor,
+    requests: readonly IssueStatementInput[],
+  ): Promise<IssuedStatement[]> {
+    const rows = await this.documents.issueAllIn(
       manager,
       actor,
-      {
-        kind: 'statement',
-        donorId: request.donorId,
-        fundCode: request.fundCode,
-        from: request.from,
-        to: request.to,
-      },
-      { language: request.language, batchId: request.batchId },
+      requests.map((request) => ({
+        subject: {
+          kind: 'statement' as const,
+          donorId: request.donorId,
+          fundCode: request.fundCode,
+          from: request.from,
+          to: request.to,
+        },
+        options: { language: request.language, batchId: request.batchId },
+      })),
     );
-    return { id: row.id, number: row.number, version: row.version, sha256: row.sha256 };
+    return rows.map((row) => ({
+      id: row.id,
+      number: row.number,
+      version: row.version,
+      sha256: row.sha256,
+    }));
   }
 }
 

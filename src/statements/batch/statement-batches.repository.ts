@@ -152,10 +152,11 @@ export class StatementBatchesRepository {
   }
 
   /**
-   * Takes the next pending item, locked until the caller's transaction ends; items another
-   * worker holds are skipped, so two workers on one batch never issue the same statement.
+   * Takes the next pending items (up to `limit`, those of one language together, then by
+   * donor name), locked until the caller's transaction ends; items another worker holds are
+   * skipped, so two workers on one batch never issue the same statement.
    */
-  async claimPending(manager: EntityManager, id: string): Promise<ClaimedItem | undefined> {
+  async claimPending(manager: EntityManager, id: string, limit: number): Promise<ClaimedItem[]> {
     const rows = await manager.query<
       Array<{
         donor_id: string;
@@ -173,21 +174,19 @@ export class StatementBatchesRepository {
          JOIN fund f ON f.id = b.fund_id
          JOIN donor d ON d.id = i.donor_id
         WHERE i.batch_id = $1 AND i.status = 'pending'
-        ORDER BY d.name, d.id
-        LIMIT 1
+        ORDER BY coalesce(b.language, d.statement_language), d.name, d.id
+        LIMIT $2
         FOR UPDATE OF i SKIP LOCKED`,
-      [id],
+      [id, limit],
     );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    return {
+    return rows.map((row) => ({
       donorId: row.donor_id,
       fundCode: row.fund_code,
       from: row.period_from,
       to: row.period_to,
       language: row.language,
       requestedBy: row.requested_by,
-    };
+    }));
   }
 
   /** The statement of this batch already issued to the donor, if any. */

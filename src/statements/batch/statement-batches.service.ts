@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Actor } from '../../common/actor';
 import { AppError } from '../../common/errors/app-error';
 import { translateDatabaseError } from '../../common/errors/database-errors';
@@ -11,7 +12,7 @@ import { IdempotentResult } from '../../common/idempotency/idempotent-result';
 import { isUuid } from '../../common/uuid';
 import { driverError } from '../../database/sql-state';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { PdfRenderer } from '../../documents/pdf-renderer';
+import { PARTS_PER_PRINT, PdfRenderer } from '../../documents/pdf-renderer';
 import { FundNotFoundError } from '../../funds/funds.errors';
 import { FundsService } from '../../funds/funds.service';
 import { JobsService } from '../../jobs/jobs.service';
@@ -37,6 +38,9 @@ import {
 
 /** The queue the batches are worked on: one job per batch (and per follow-up slice). */
 export const STATEMENT_BATCH_QUEUE = 'statement-batch';
+
+/** Statements issued in one transaction, their PDFs printed together (see issueNextGroup). */
+const STATEMENTS_TOGETHER = PARTS_PER_PRINT;
 
 export interface StatementBatchJob {
   batchId: string;
@@ -87,7 +91,15 @@ export class StatementBatchesService {
     private readonly jobs: JobsService,
     private readonly pdf: PdfRenderer,
     private readonly repository: StatementBatchesRepository,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    // The embedded database has one connection, shared with every request: a transaction that
+    // prints several statements would hold them all up, so there it takes one at a time.
+    this.together = config.database.url === undefined ? 1 : STATEMENTS_TOGETHER;
+  }
+
+  /** Statements issued per transaction. */
+  private readonly together: number;
 
   /**
    * Creates the batch (202) and, once it has committed, queues its work, unless `queue` is
@@ -211,7 +223,7 @@ export class StatementBatchesService {
   }
 
   /**
-   * Issues the batch's pending statements, one transaction each, until none is left (then the
+   * Issues the batch's pending statements, a few donors per transaction, until none is left (then the
    * batch is closed, unless another worker still holds an item) or the signal or the time slice
    * says stop. Safe to run several times at once on one batch.
    */
@@ -223,15 +235,15 @@ export class StatementBatchesService {
     }
     for (;;) {
       if (options.signal?.aborted === true || Date.now() >= deadline) return 'interrupted';
-      let outcome: ItemOutcome | undefined;
+      let outcomes: ItemOutcome[] | undefined;
       try {
-        outcome = await this.issueNext(id, options.signal);
+        outcomes = await this.issueNextGroup(id, options.signal);
       } catch (error) {
         if (error instanceof WorkInterruptedError) return 'interrupted';
         throw error;
       }
-      if (outcome !== undefined) {
-        options.onItem?.(outcome);
+      if (outcomes !== undefined) {
+        for (const outcome of outcomes) options.onItem?.(outcome);
         continue;
       }
       if (await this.transactions.run((manager) => this.repository.finish(manager, id))) break;
@@ -242,6 +254,64 @@ export class StatementBatchesService {
       await new Promise((resolve) => setTimeout(resolve, HELD_ITEM_WAIT_MS));
     }
     return 'finished';
+  }
+
+  /**
+   * The next pending items, up to STATEMENTS_TOGETHER of them (one on the embedded database):
+   * their statements issued with
+   * consecutive numbers and their PDFs printed together, and the items marked issued, in one
+   * transaction. If that fails, they are issued one by one (issueNext), so that only the
+   * statement at fault fails. Nothing pending: undefined.
+   */
+  async issueNextGroup(id: string, signal?: AbortSignal): Promise<ItemOutcome[] | undefined> {
+    let claimed: ClaimedItem[] = [];
+    try {
+      return await this.transactions.run(async (manager) => {
+        claimed = await this.repository.claimPending(manager, id, this.together);
+        if (claimed.length === 0) return undefined;
+        const existing = new Map<string, string>();
+        for (const item of claimed) {
+          const document = await this.repository.issuedDocument(manager, id, item.donorId);
+          if (document !== undefined) existing.set(item.donorId, document);
+        }
+        const toIssue = claimed.filter((item) => !existing.has(item.donorId));
+        const issued =
+          toIssue.length === 0
+            ? []
+            : await this.statements.issueManyWith(
+                manager,
+                issuerOf(toIssue[0]),
+                toIssue.map((item) => ({
+                  donorId: item.donorId,
+                  fundCode: item.fundCode,
+                  from: item.from,
+                  to: item.to,
+                  language: item.language ?? undefined,
+                  batchId: id,
+                })),
+              );
+        const outcomes: ItemOutcome[] = [];
+        for (const item of claimed) {
+          const k = toIssue.indexOf(item);
+          const documentId = k < 0 ? existing.get(item.donorId)! : issued[k].id;
+          await this.repository.markIssued(manager, id, item.donorId, documentId);
+          outcomes.push({ donorId: item.donorId, status: 'issued', number: issued[k]?.number });
+        }
+        return outcomes;
+      });
+    } catch (error) {
+      if (claimed.length === 0) throw error;
+      if (signal?.aborted === true) throw new WorkInterruptedError();
+      if (translateDatabaseError(error)?.status === 503) throw error;
+      // One of them at fault (or issued meanwhile by someone else): each on its own.
+      const outcomes: ItemOutcome[] = [];
+      for (let n = 0; n < claimed.length; n++) {
+        const outcome = await this.issueNext(id, signal);
+        if (outcome === undefined) break;
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    }
   }
 
   /**
@@ -257,7 +327,7 @@ export class StatementBatchesService {
     let claimed: ClaimedItem | undefined;
     try {
       return await this.transactions.run(async (manager) => {
-        claimed = await this.repository.claimPending(manager, id);
+        [claimed] = await this.repository.claimPending(manager, id, 1);
         if (claimed === undefined) return undefined;
         const existing = await this.repository.issuedDocument(manager, id, claimed.donorId);
         const issued =
