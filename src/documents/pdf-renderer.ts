@@ -287,16 +287,17 @@ function htmlParts(html: string): HtmlParts | undefined {
 
 /**
  * Which documents are printed together (indexes into the list): those of one language whose
- * <head> and <body> tag are the same, at most PARTS_PER_PRINT at a time.
+ * <head> (but for its <title>, which names each document) and <body> tag are the same, at most
+ * PARTS_PER_PRINT at a time.
  */
-function printJobs(documents: readonly PdfDocument[]): number[][] {
+export function printJobs(documents: readonly PdfDocument[]): number[][] {
   const groups = new Map<string, number[]>();
   documents.forEach((document, index) => {
     const parts = htmlParts(document.html);
     const key =
       parts === undefined
         ? `alone:${index}`
-        : `${document.language}\u0000${parts.head}\u0000${parts.bodyTag}`;
+        : `${document.language}\u0000${parts.head.replace(TITLE, '')}\u0000${parts.bodyTag}`;
     groups.set(key, [...(groups.get(key) ?? []), index]);
   });
   const jobs: number[][] = [];
@@ -410,9 +411,11 @@ async function cut(
   return Buffer.from(await out.save());
 }
 
+const TITLE = /<title>([^<]*)<\/title>/i;
+
 // The document's <title>, as a PDF viewer shows it.
 function titleOf(html: string): string | undefined {
-  const match = /<title>([^<]*)<\/title>/i.exec(html);
+  const match = TITLE.exec(html);
   return match === null ? undefined : decodeEntities(match[1]);
 }
 

@@ -8,7 +8,7 @@ import { translate } from '../../src/documents/document-i18n';
 import { DocumentRenderer } from '../../src/documents/document-renderer';
 import { sampleAcknowledgement, sampleStatement } from '../../src/documents/document-samples';
 import { DocumentsModule } from '../../src/documents/documents.module';
-import { CHROMIUM_PATH, PdfRenderer } from '../../src/documents/pdf-renderer';
+import { CHROMIUM_PATH, PdfRenderer, printJobs } from '../../src/documents/pdf-renderer';
 import { UN_LANGUAGES, UnLanguage } from '../../src/statements/statement-data.types';
 
 const hasPdftotext = spawnSync('pdftotext', ['-v']).status === 0;
@@ -157,6 +157,58 @@ describeWithPdfTools('PDF documents (chromium, pdftotext)', () => {
         expect(squeeze(text)).not.toContain(squeeze(other.data.donor.name));
       }
     });
+  });
+
+  it('prints statements asked for together in one job per language, each its own PDF with its own pages', async () => {
+    // Nine English statements of different lengths and two French ones, numbered in turn.
+    const english = [...Array(9).keys()].map((seed) => ({
+      language: 'en',
+      seed,
+      receipts: 3 + seed * 5,
+    }));
+    const statements = english
+      .concat([
+        { language: 'fr', seed: 20, receipts: 30 },
+        { language: 'fr', seed: 21, receipts: 4 },
+      ])
+      .map(({ language: code, seed, receipts }, index) => {
+        const language = code as UnLanguage;
+        const data = sampleStatement(language, { seed, receipts });
+        const number = `ST-2026-0001${String(index).padStart(2, '0')}`;
+        const rendered = renderer.render(data, {
+          language,
+          draft: false,
+          number,
+          issuedOn: '2026-04-02',
+        });
+        return { language, data, number, ...rendered };
+      });
+    // Different titles (the numbers) do not keep them apart: 8 + 1 English, 2 French.
+    expect(printJobs(statements).map((job) => job.length)).toEqual([8, 1, 2]);
+
+    const together = await printer.pdfMany(statements);
+    expect(together).toHaveLength(statements.length);
+    for (const [index, statement] of statements.entries()) {
+      const pages = pdfPages(together[index]);
+      // The same pages as the statement printed on its own.
+      const alone = pdfPages(await printer.pdf(statement.html, statement));
+      expect(pages.length).toBe(alone.length);
+      const text = pages.join('\n');
+      expectToShow(text, statement.data.donor.name, statement.language);
+      for (const other of statements.filter(
+        (o) => o.data.donor.name !== statement.data.donor.name,
+      )) {
+        expect(squeeze(text)).not.toContain(squeeze(other.number));
+      }
+      pages.forEach((page, at) => {
+        expectToShow(page, statement.headerText, statement.language);
+        const label = translate(statement.language, 'document.page', {
+          page: at + 1,
+          pages: pages.length,
+        });
+        expectToShow(page, label, statement.language);
+      });
+    }
   });
 
   it('prints a draft with its watermark on every page, as text', async () => {
