@@ -12,6 +12,7 @@ import { Receipts1765200000000 } from './1765200000000-Receipts';
 import { Grants1765300000000 } from './1765300000000-Grants';
 import { BankStatements1765400000000 } from './1765400000000-BankStatements';
 import { DonorDocuments1765500000000 } from './1765500000000-DonorDocuments';
+import { Reports1765600000000 } from './1765600000000-Reports';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Grants1765300000000,
   BankStatements1765400000000,
   DonorDocuments1765500000000,
+  Reports1765600000000,
 ];

@@ -23,6 +23,9 @@ import { GrantsPagesModule } from './grants/pages/grants-pages.module';
 import { ApprovalsPagesModule } from './approvals/pages/approvals-pages.module';
 import { ReferenceModule } from './reference/reference.module';
 import { ReportsModule } from './reports/reports.module';
+import { CouncilReportModule } from './reports/council/council-report.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { ExportsModule } from './exports/exports.module';
 import { BankReconciliationModule } from './reconciliation/bank-reconciliation/bank-reconciliation.module';
 import { StatementImportModule } from './reconciliation/import/statement-import.module';
 import { MatchingModule } from './reconciliation/matching/matching.module';
@@ -31,6 +34,7 @@ import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { loggingModule } from './common/logging';
 import { RateLimitModule } from './common/rate-limit.module';
 import { RemindersModule } from './reminders/reminders.module';
+import { RevaluationModule } from './revaluation/revaluation.module';
 import { StatementBatchesModule } from './statements/batch/statement-batches.module';
 import { StatementsModule } from './statements/statements.module';
 import { WebModule } from './web/web.module';
@@ -62,6 +66,9 @@ export class AppModule {
         PledgesModule,
         BankAccountsModule,
         ReportsModule,
+        CouncilReportModule,
+        DashboardModule,
+        ExportsModule,
         ReceiptsModule,
         GrantEventsModule,
         GrantsModule,
@@ -83,6 +90,7 @@ export class AppModule {
         // /acknowledgements/new, /documents/:id): no /statements/:id of its own.
         StatementsModule,
         RemindersModule,
+        RevaluationModule,
         // Last: its GET /receipts/:id must not shadow fixed paths of others (/receipts/batches).
         ReceiptsPagesModule,
       ],

@@ -6,6 +6,7 @@ import { ConfigCheckCommand } from './commands/config-check.command';
 import { MigrateCheckCommand } from './commands/migrate-check.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { RemindersRunCommand } from './commands/reminders-run.command';
+import { RevaluationRunCommand } from './commands/revaluation-run.command';
 import { StatementsBatchCommand } from './commands/statements-batch.command';
 import { StatementsImportCommand } from './commands/statements-import.command';
 
@@ -26,6 +27,7 @@ export const CLI_COMMANDS = [
   StatementsImportCommand,
   RemindersRunCommand,
   StatementsBatchCommand,
+  RevaluationRunCommand,
 ];
 
 @Module({

@@ -32,6 +32,17 @@ export interface RenderedDocument {
 
 type Template = Handlebars.TemplateDelegate<Record<string, unknown>>;
 
+/** Reports printed in the documents' layout (templates/<name>.hbs), not issued to a donor. */
+export type ReportTemplate = 'council';
+
+export interface ReportRenderOptions {
+  language: UnLanguage;
+  draft: boolean;
+  /** The translated title: the page title, the heading and the PDF's header. */
+  title: string;
+  fundName: string;
+}
+
 /**
  * Renders statements, acknowledgement letters and reminders as HTML in the six UN languages.
  * A private Handlebars instance with strict mode (a missing field throws instead of printing
@@ -44,6 +55,7 @@ export class DocumentRenderer {
   private readonly layout: Template;
   private readonly bodies: Record<DocumentData['kind'], Template>;
   private readonly css: string;
+  private readonly reports: Record<ReportTemplate, Template>;
 
   constructor() {
     registerDocumentHelpers(this.handlebars);
@@ -58,6 +70,43 @@ export class DocumentRenderer {
       reminder: this.compile(join(TEMPLATES_DIR, 'reminder.hbs')),
     };
     this.css = readFileSync(join(TEMPLATES_DIR, 'document.css'), 'utf8');
+    this.reports = { council: this.compile(join(TEMPLATES_DIR, 'council.hbs')) };
+  }
+
+  /**
+   * A report in the same layout, helpers, styles and strict mode as the donor documents; its
+   * template gets `{ data, doc }` like theirs.
+   */
+  renderReport(
+    template: ReportTemplate,
+    data: object,
+    options: ReportRenderOptions,
+  ): RenderedDocument {
+    const lang = options.language;
+    const context = {
+      data,
+      doc: {
+        kind: template,
+        lang,
+        dir: textDirection(lang),
+        title: options.title,
+        heading: options.title,
+        draft: options.draft,
+        number: null,
+        issuedOn: null,
+        version: 1,
+        corrected: false,
+        fundName: options.fundName,
+        css: new this.handlebars.SafeString(this.css),
+      },
+    };
+    const renderData: { data: DocumentRenderData } = { data: { lang } };
+    const body = this.reports[template](context, renderData);
+    const html = this.layout(
+      { ...context, body: new this.handlebars.SafeString(body) },
+      renderData,
+    );
+    return { html, title: options.title, headerText: `${options.fundName} · ${options.title}` };
   }
 
   render(data: DocumentData, options: RenderOptions): RenderedDocument {

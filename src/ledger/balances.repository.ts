@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { DateRange } from './month-balances.service';
 
 export interface DimensionFilter {
   donorId?: string;
@@ -61,14 +62,34 @@ export class BalancesRepository {
     );
   }
 
-  trialBalance(manager: EntityManager, fundId: string, asOf: string): Promise<TrialBalanceRow[]> {
+  /**
+   * The trial balance's sums per account and currency: the kept sums of the closed months
+   * `kept` plus the lines dated within `ranges` (every other day up to the day asked for); see
+   * MonthBalancesService.spans. Nothing can be posted into a closed month, so both together are
+   * exactly the sum of all lines.
+   */
+  trialBalance(
+    manager: EntityManager,
+    fundId: string,
+    kept: string[],
+    ranges: DateRange[],
+  ): Promise<TrialBalanceRow[]> {
     return manager.query<TrialBalanceRow[]>(
-      `SELECT account_id, currency,
+      `WITH sums AS (
+         SELECT b.account_id, b.currency, b.amount_minor, b.functional_minor
+           FROM ledger_month_balance b
+          WHERE b.fund_id = $1 AND b.period = ANY($2::text[])
+         UNION ALL
+         SELECT l.account_id, l.currency, l.amount_minor, l.functional_minor
+           FROM unnest($3::date[], $4::date[]) AS m (first_day, last_day)
+           JOIN journal_line l
+             ON l.fund_id = $1 AND l.entry_date BETWEEN m.first_day AND m.last_day
+       )
+       SELECT account_id, currency,
               sum(amount_minor)::text AS amount_minor, sum(functional_minor)::text AS functional_minor
-         FROM journal_line
-        WHERE fund_id = $1 AND entry_date <= $2
+         FROM sums
         GROUP BY account_id, currency`,
-      [fundId, asOf],
+      [fundId, kept, ranges.map((range) => range.from), ranges.map((range) => range.to)],
     );
   }
 }

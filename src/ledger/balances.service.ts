@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { todayUtc } from '../common/calendar-date';
+import { DataSource, EntityManager } from 'typeorm';
+import { CalendarDate, todayUtc } from '../common/calendar-date';
 import { FundsService } from '../funds/funds.service';
 import { Money } from '../money/money';
 import {
@@ -13,6 +13,7 @@ import { MoneyResponse } from './dto/journal.dto';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { AccountNotFoundError } from './ledger.errors';
 import { BalanceRow, BalancesRepository } from './balances.repository';
+import { MonthBalancesService } from './month-balances.service';
 
 @Injectable()
 export class BalancesService {
@@ -20,6 +21,7 @@ export class BalancesService {
     private readonly dataSource: DataSource,
     private readonly funds: FundsService,
     private readonly balances: BalancesRepository,
+    private readonly monthBalances: MonthBalancesService,
   ) {}
 
   async accountBalance(
@@ -76,11 +78,30 @@ export class BalancesService {
     };
   }
 
-  async trialBalance(fundCode: string, asOf = todayUtc()): Promise<TrialBalanceResponse> {
-    const manager = this.dataSource.manager;
+  /** The trial balance as of the day, read from one snapshot of the database. */
+  trialBalance(fundCode: string, asOf = todayUtc()): Promise<TrialBalanceResponse> {
+    return this.dataSource.transaction('REPEATABLE READ', (manager) =>
+      this.trialBalanceIn(manager, fundCode, asOf),
+    );
+  }
+
+  /**
+   * The trial balance in the caller's transaction: the closed months' kept sums and the other
+   * lines, read in one snapshot (REPEATABLE READ), so that a month reopened meanwhile is counted
+   * once, either way.
+   */
+  async trialBalanceIn(
+    manager: EntityManager,
+    fundCode: string,
+    asOf: CalendarDate,
+  ): Promise<TrialBalanceResponse> {
     const fund = await this.funds.requireFund(manager, fundCode);
     const accounts = await this.funds.accounts(manager, fund.id);
-    const rows = await this.balances.trialBalance(manager, fund.id, asOf);
+    const spans = await this.monthBalances.spans(manager, fund.id, asOf);
+    const rows =
+      spans === undefined
+        ? []
+        : await this.balances.trialBalance(manager, fund.id, spans.kept, spans.ranges);
     const currency = fund.functional_currency;
     let totalDebit = Money.zero(currency);
     let totalCredit = Money.zero(currency);

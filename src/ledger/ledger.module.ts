@@ -8,6 +8,9 @@ import { JournalRepository } from './journal.repository';
 import { JournalService } from './journal.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
+import { MonthBalancesRepository } from './month-balances.repository';
+import { MonthBalancesService } from './month-balances.service';
+import { PeriodHooks } from './period-hooks';
 import { PeriodsRepository } from './periods.repository';
 import { PeriodsService } from './periods.service';
 
@@ -22,7 +25,18 @@ import { PeriodsService } from './periods.service';
     BalancesRepository,
     PeriodsService,
     PeriodsRepository,
+    PeriodHooks,
+    MonthBalancesService,
+    MonthBalancesRepository,
   ],
-  exports: [LedgerService, BalancesService, JournalService, JournalRepository],
+  exports: [
+    PeriodHooks,
+    MonthBalancesService,
+    PeriodsService,
+    LedgerService,
+    BalancesService,
+    JournalService,
+    JournalRepository,
+  ],
 })
 export class LedgerModule {}

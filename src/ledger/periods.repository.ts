@@ -39,6 +39,19 @@ export class PeriodsRepository {
     return rows.length === 1;
   }
 
+  /**
+   * Takes the fund's journal counter of the year, as every posting into that year does, until
+   * the caller's transaction ends: postings in flight commit first, later ones wait and then see
+   * the month closed. So nothing can land in a month while (or after) it is being closed.
+   */
+  async holdPostings(manager: EntityManager, fundId: string, year: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO journal_sequence (fund_id, fiscal_year, last_number) VALUES ($1, $2, 0)
+       ON CONFLICT (fund_id, fiscal_year) DO UPDATE SET last_number = journal_sequence.last_number`,
+      [fundId, year],
+    );
+  }
+
   /** A period without a row has never been closed: it is open. */
   async status(manager: EntityManager, fundId: string, period: string): Promise<'open' | 'closed'> {
     const rows = await manager.query<{ status: 'open' | 'closed' }[]>(

@@ -11,6 +11,7 @@ import { FundsService } from '../funds/funds.service';
 import { ClosePeriodRequest, PeriodResponse, ReopenPeriodRequest } from './dto/period.dto';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { PeriodStateError } from './ledger.errors';
+import { PeriodHooks } from './period-hooks';
 import { PeriodsRepository } from './periods.repository';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -38,6 +39,7 @@ export class PeriodsService implements OnModuleInit {
     private readonly periods: PeriodsRepository,
     private readonly audit: AuditService,
     private readonly approvals: ApprovalsService,
+    private readonly hooks: PeriodHooks,
   ) {}
 
   onModuleInit(): void {
@@ -125,9 +127,21 @@ export class PeriodsService implements OnModuleInit {
   ): Promise<PeriodResponse> {
     const [from, to] =
       action === 'close' ? (['open', 'closed'] as const) : (['closed', 'open'] as const);
+    const hookChange = { manager, actor, fund, period };
+    if (action === 'close') {
+      // Postings into the month (or its year) in flight finish first; later ones wait for the
+      // close, and two closes of one month take turns.
+      await this.periods.holdPostings(manager, fund.id, Number(period.slice(0, 4)));
+      // Refused before the hooks run, which would otherwise try to post into a closed month.
+      if ((await this.periods.status(manager, fund.id, period)) !== 'open') {
+        throw new PeriodStateError(fund.code, period, to);
+      }
+      await this.hooks.run('beforeClose', hookChange);
+    }
     if (!(await this.periods.transition(manager, fund.id, period, from, to, author.id))) {
       throw new PeriodStateError(fund.code, period, to);
     }
+    await this.hooks.run(action === 'close' ? 'afterClose' : 'afterReopen', hookChange);
     await this.periods.recordEvent(manager, {
       fundId: fund.id,
       period,

@@ -1,4 +1,4 @@
-import { CalendarDate } from '../common/calendar-date';
+import { addDays, CalendarDate } from '../common/calendar-date';
 import { Money } from '../money/money';
 import { daysBetween } from '../pledges/pledge-schedule';
 import { PledgeView } from '../pledges/pledge-status';
@@ -89,6 +89,4 @@ export function dueReminders(
   });
 }
 
-export function addDays(date: CalendarDate, days: number): CalendarDate {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
+export { addDays };

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Access } from '../auth/access.decorator';
@@ -10,6 +10,8 @@ import {
   PledgeReconciliationResponse,
 } from './dto/pledge-reconciliation.dto';
 import { pledgeReconciliationCsv } from './pledge-reconciliation-csv';
+import { pledgeReconciliationTables } from './pledge-reconciliation-tables';
+import { reportXlsx, XLSX_TYPE } from './report-table';
 import { PledgeReconciliationService } from './pledge-reconciliation.service';
 
 @ApiTags('reports')
@@ -26,23 +28,36 @@ export class PledgeReconciliationController {
       '4100 and 5200) and the receipt allocations. Announced pledges are memo. Donor users see ' +
       'their own donors only. `format=csv` or `Accept: text/csv` answers CSV: one row per ' +
       'pledge, donor subtotals (per currency, then all currencies in the fund currency), ' +
-      'currency totals, and the fund total last.',
+      'currency totals, and the fund total last. `format=xlsx` (or the XLSX type in `Accept`): ' +
+      'a workbook of pledges, donor subtotals and currency totals.',
   })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiProduces('application/json', 'text/csv', XLSX_TYPE)
   @ApiOkResponse({ type: PledgeReconciliationResponse })
   async pledgeReconciliation(
     @CurrentActor() actor: Actor,
     @Query() query: PledgeReconciliationQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<PledgeReconciliationResponse | string> {
+  ): Promise<PledgeReconciliationResponse | string | StreamableFile> {
     const report = await this.reports.report(actor, query);
     response.vary('Accept');
+    if (wantsXlsx(query.format, accept)) {
+      return new StreamableFile(await reportXlsx(pledgeReconciliationTables(report)), {
+        type: XLSX_TYPE,
+        disposition: `attachment; filename="pledge-reconciliation-${report.fund}-${report.asOf}.xlsx"`,
+      });
+    }
     if (!wantsCsv(query.format, accept)) return report;
     response.type('text/csv; charset=utf-8');
     response.attachment(`pledge-reconciliation-${report.fund}-${report.asOf}.csv`);
     return pledgeReconciliationCsv(report);
   }
+}
+
+/** An explicit `format` decides; otherwise XLSX when the client asks for its media type. */
+export function wantsXlsx(format: string | undefined, accept: string | undefined): boolean {
+  if (format !== undefined) return format === 'xlsx';
+  return accept !== undefined && accept.includes(XLSX_TYPE);
 }
 
 /** An explicit `format` decides; otherwise CSV when the client asks for it. */

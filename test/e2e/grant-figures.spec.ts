@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import request from 'supertest';
 import { IdentityService } from '../../src/auth/identity.service';
@@ -455,6 +456,53 @@ describe('grant figures and attribution reports', () => {
     expect(accepted.text).toBe(res.text);
   });
 
+  it('gives the same figures as an XLSX workbook, one row per group and the total last in bold', async () => {
+    const json = await figures(`?asOf=${today}&groupBy=region`);
+    const res = await as('auditor')
+      .get(`${FIGURES}?asOf=${today}&groupBy=region&format=xlsx`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml.sheet');
+    expect(res.headers['content-disposition']).toContain(
+      `grant-figures-WSIS-TF-region-${today}.xlsx`,
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as ExcelJS.Buffer);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.name).toBe('grant-figures-by-region');
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    const header = rows.findIndex((row) => row[0] === 'Group');
+    const labels = rows[header] as string[];
+    const body = rows
+      .slice(header + 1)
+      .map((row) => Object.fromEntries(labels.map((label, i) => [label, row[i]])));
+    expect(body.map((r) => r.Group)).toEqual([
+      'Africa',
+      'Americas',
+      'Arab States',
+      'Asia-Pacific',
+      'total',
+    ]);
+    const money = (value: unknown): string => (value as number).toFixed(2);
+    const total = body.at(-1)!;
+    expect(total.Grants).toBe(json.total.grants.total);
+    expect(money(total['Committed (CHF)'])).toBe(json.total.committed.amount);
+    expect(money(total['Advances disbursed (CHF)'])).toBe(json.total.disbursed.amount);
+    expect(money(total['Actual cost (CHF)'])).toBe(json.total.expense.amount);
+    expect(money(total['Support costs (CHF)'])).toBe(json.total.supportCosts.amount);
+    expect(money(total['Returned (CHF)'])).toBe(json.total.returned.amount);
+    expect(money(body.find((r) => r.Group === 'Asia-Pacific')!['Actual cost (CHF)'])).toBe(
+      '1850.00',
+    );
+    expect(sheet.getRow(header + 1 + body.length).font?.bold).toBe(true);
+  });
+
   it('refuses an unknown fund or event, or a grouping it does not know, with a field error', async () => {
     const fund = await as('auditor').get(`${FIGURES}?fund=NO-SUCH-FUND`);
     expect(fund.status).toBe(422);
@@ -542,6 +590,39 @@ describe('grant figures and attribution reports', () => {
       }
     }
     expect(held).toBe(455000n);
+  });
+
+  it('gives the attribution as CSV (donors, the total last) and as an XLSX workbook with the earmarks', async () => {
+    const json = await attribution(`?asOf=${today}`);
+    const csv = await as('auditor').get(`${ATTRIBUTION}?asOf=${today}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = parse<Record<string, string>>(csv.text, { columns: true });
+    expect(rows.map((r) => [r.row_type, r.donor, r.attributed])).toEqual([
+      ...(json.donors as Body[]).map((d) => ['row', d.donor.name, d.attributed.amount]),
+      ['total', 'Total', json.total.attributed.amount],
+    ]);
+    const xlsx = await as('auditor')
+      .get(`${ATTRIBUTION}?asOf=${today}&format=xlsx`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as ExcelJS.Buffer);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
+      'grant-attribution',
+      'grant-attribution-earmarks',
+    ]);
+    const earmarks: unknown[][] = [];
+    workbook.worksheets[1].eachRow((row) => earmarks.push((row.values as unknown[]).slice(1)));
+    const sweden = donorLine(json, 'Sweden').earmarks[0] as Body;
+    expect(
+      earmarks.find((row) => row[0] === 'Sweden' && row[1] === sweden.earmark)!.slice(2, 4),
+    ).toEqual([Number(sweden.paid.amount), Number(sweden.attributed.amount)]);
   });
 
   it('shows a donor user its own donors only', async () => {

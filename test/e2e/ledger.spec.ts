@@ -108,7 +108,7 @@ describe('ledger through the API', () => {
         'UNEARMARKED',
       ]);
       const accounts = await http().get('/api/v1/funds/ICT-TF/accounts');
-      expect(accounts.body).toHaveLength(20);
+      expect(accounts.body).toHaveLength(21);
     });
 
     it('refuses a second fund with the same code, and an unknown currency', async () => {
@@ -419,7 +419,7 @@ describe('ledger through the API', () => {
       expect(res.body.totalDebit).toEqual(res.body.totalCredit);
       expect(Number(res.body.totalDebit.amount.replace('.', ''))).toBeGreaterThan(0);
       for (const total of res.body.currencyTotals) expect(total.amount).toMatch(/^0(\.0+)?$/);
-      expect(res.body.accounts).toHaveLength(20);
+      expect(res.body.accounts).toHaveLength(21);
     });
   });
 

@@ -1,5 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import request from 'supertest';
 import { IdentityService } from '../../src/auth/identity.service';
@@ -546,6 +547,62 @@ describe('pledge reconciliation report', () => {
     expect(accepted.text).toBe(res.text);
   });
 
+  it('gives the same figures as an XLSX workbook: pledges, donor subtotals with the total, currency totals', async () => {
+    const json = await report('?asOf=2026-11-28');
+    const res = await as('auditor')
+      .get(`${REPORT}?asOf=2026-11-28&format=xlsx`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml.sheet');
+    expect(res.headers['content-disposition']).toContain(
+      'pledge-reconciliation-WSIS-TF-2026-11-28.xlsx',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as ExcelJS.Buffer);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
+      'pledges',
+      'donors',
+      'currencies',
+    ]);
+    /** A sheet's rows below its header row (found by its first label), as label → value. */
+    const table = (name: string, firstLabel: string): Array<Record<string, unknown>> => {
+      const rows: unknown[][] = [];
+      workbook.getWorksheet(name)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      const header = rows.findIndex((row) => row[0] === firstLabel);
+      expect(header).toBeGreaterThan(0);
+      const labels = rows[header] as string[];
+      return rows
+        .slice(header + 1)
+        .map((row) => Object.fromEntries(labels.map((label, i) => [label, row[i]])));
+    };
+    const money = (value: unknown): string => (value as number).toFixed(2);
+    const pledgeRows = table('pledges', 'Donor');
+    expect(pledgeRows).toHaveLength(4);
+    const german = pledgeRows.find((r) => r.Pledge === pledges.german.reference)!;
+    expect(german.Currency).toBe('EUR');
+    expect(money(german.Outstanding)).toBe('500.00');
+    expect(money(german['Outstanding (CHF)'])).toBe('444.44');
+    expect(money(german['FX (CHF)'])).toBe('16.23');
+    const donorRows = table('donors', 'Donor');
+    const total = donorRows.at(-1)!;
+    expect(total.Donor).toBe('Total');
+    expect(money(total['Outstanding (CHF)'])).toBe(json.total.functional.outstanding.amount);
+    expect(money(total['Received (CHF)'])).toBe(json.total.functional.received.amount);
+    expect(money(total['Pledged (CHF)'])).toBe(json.total.functional.pledged.amount);
+    expect(total.Pledges).toBe(4);
+    const eur = table('currencies', 'Currency').find((r) => r.Currency === 'EUR')!;
+    expect([eur.Pledged, eur.Received, eur.Outstanding].map(money)).toEqual([
+      '1500.00',
+      '700.00',
+      '500.00',
+    ]);
+  });
+
   it('shows a donor user the pledges of their own donors only', async () => {
     const own = await report('?asOf=2026-11-28', 'swiss');
     expect((own.donors as Body[]).map((d) => d.donor.name)).toEqual(['Switzerland']);
@@ -601,9 +658,7 @@ describe('pledge reconciliation report', () => {
     expect(page.text).toContain(pledges.german.reference as string);
     expect(page.text).toContain('USD 2,000.00 announced, off-ledger');
     expect(page.text).not.toContain('data-testid="report-mismatch"');
-    expect(page.text).toContain(
-      '<a href="/reports/pledge-reconciliation" aria-current="page">Reports</a>',
-    );
+    expect(page.text).toContain('<a href="/reports" aria-current="page">Reports</a>');
     // The CSV link works with the same session.
     const csv = await request(app.getHttpServer()).get(unescapeHtml(csvHref)).set('Cookie', cookie);
     expect(csv.status).toBe(200);

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { IsCalendarDate } from '../../common/calendar-date';
 import { MoneyResponse } from '../../ledger/dto/journal.dto';
+import { MANAGEMENT_REPORT_FORMATS, ManagementReportFormat } from './report-filters.dto';
 
 const FUND = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
 
@@ -20,6 +21,11 @@ export class GrantAttributionQuery {
   @IsOptional()
   @IsUUID()
   donorId?: string;
+
+  @ApiPropertyOptional({ enum: MANAGEMENT_REPORT_FORMATS, default: 'json' })
+  @IsOptional()
+  @IsIn(MANAGEMENT_REPORT_FORMATS)
+  format?: ManagementReportFormat;
 }
 
 /** What a donor paid for one earmark, and how much of it grants were attributed. */

@@ -42,7 +42,7 @@ export class GrantFiguresQuery {
   @ApiPropertyOptional({
     enum: REPORT_FORMATS,
     default: 'json',
-    description: '`csv` (or `Accept: text/csv`): one row per group, the total last',
+    description: '`csv` (or `Accept: text/csv`) or `xlsx`: one row per group, the total last',
   })
   @IsOptional()
   @IsIn(REPORT_FORMATS)

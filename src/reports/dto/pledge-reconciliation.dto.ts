@@ -5,7 +5,7 @@ import { MoneyResponse } from '../../ledger/dto/journal.dto';
 
 const FUND = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
 
-export const REPORT_FORMATS = ['json', 'csv'] as const;
+export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Where a pledge stands as of the date, as far as its ledger lines say (no aging here). */
@@ -38,7 +38,9 @@ export class PledgeReconciliationQuery {
   @ApiPropertyOptional({
     enum: REPORT_FORMATS,
     default: 'json',
-    description: '`csv` (or `Accept: text/csv`): one row per pledge, donor subtotals, total',
+    description:
+      '`csv` (or `Accept: text/csv`): one row per pledge, donor subtotals, total; `xlsx`: ' +
+      'sheets of pledges, donors and currency totals',
   })
   @IsOptional()
   @IsIn(REPORT_FORMATS)

@@ -1,0 +1,24 @@
+import { Controller, Get, Header, Query, Req } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Access } from '../auth/access.decorator';
+import { STAFF } from '../auth/roles';
+import { AuthenticatedRequest } from '../common/actor';
+import { viewerOf } from '../web/page-response';
+import { DashboardService } from './dashboard.service';
+
+@ApiExcludeController()
+@Controller('dashboard')
+export class DashboardController {
+  constructor(private readonly dashboard: DashboardService) {}
+
+  @Get()
+  @Access(...STAFF)
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  page(
+    @Req() request: AuthenticatedRequest,
+    @Query() query: Record<string, unknown>,
+  ): Promise<string> {
+    return this.dashboard.page(query, viewerOf(request));
+  }
+}
