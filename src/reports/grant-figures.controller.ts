@@ -8,7 +8,7 @@ import { GrantFiguresQuery, GrantFiguresResponse } from './dto/grant-figures.dto
 import { grantFiguresCsv } from './grant-figures-csv';
 import { GrantFiguresService } from './grant-figures.service';
 import { grantFiguresTables } from './grant-figures-tables';
-import { wantsCsv, wantsXlsx } from './pledge-reconciliation.controller';
+import { wantsCsv, wantsXlsx } from './report-response';
 import { reportXlsx, XLSX_TYPE } from './report-table';
 
 @ApiTags('reports')

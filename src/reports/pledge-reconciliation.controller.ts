@@ -11,6 +11,7 @@ import {
 } from './dto/pledge-reconciliation.dto';
 import { pledgeReconciliationCsv } from './pledge-reconciliation-csv';
 import { pledgeReconciliationTables } from './pledge-reconciliation-tables';
+import { wantsCsv, wantsXlsx } from './report-response';
 import { reportXlsx, XLSX_TYPE } from './report-table';
 import { PledgeReconciliationService } from './pledge-reconciliation.service';
 
@@ -52,16 +53,4 @@ export class PledgeReconciliationController {
     response.attachment(`pledge-reconciliation-${report.fund}-${report.asOf}.csv`);
     return pledgeReconciliationCsv(report);
   }
-}
-
-/** An explicit `format` decides; otherwise XLSX when the client asks for its media type. */
-export function wantsXlsx(format: string | undefined, accept: string | undefined): boolean {
-  if (format !== undefined) return format === 'xlsx';
-  return accept !== undefined && accept.includes(XLSX_TYPE);
-}
-
-/** An explicit `format` decides; otherwise CSV when the client asks for it. */
-export function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
-  if (format !== undefined) return format === 'csv';
-  return accept !== undefined && /(^|,)\s*text\/csv\b/i.test(accept);
 }

@@ -3,15 +3,28 @@ import { Response } from 'express';
 import { ManagementReportFormat } from './dto/report-filters.dto';
 import { ReportTable, reportCsv, reportXlsx, XLSX_TYPE } from './report-table';
 
-/** The format asked for: `format` first, else the Accept header, else JSON. */
+/**
+ * The format asked for: `format` first, else the Accept header (the XLSX media type, or
+ * text/csv), else JSON. The one negotiation of every report.
+ */
 export function reportFormat(
-  format: ManagementReportFormat | undefined,
+  format: string | undefined,
   accept: string | undefined,
 ): ManagementReportFormat {
-  if (format !== undefined) return format;
+  if (format === 'json' || format === 'csv' || format === 'xlsx') return format;
   if (accept !== undefined && accept.includes(XLSX_TYPE)) return 'xlsx';
   if (accept !== undefined && /(^|,)\s*text\/csv\b/i.test(accept)) return 'csv';
   return 'json';
+}
+
+/** Whether the report is asked for as CSV (reportFormat). */
+export function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
+  return reportFormat(format, accept) === 'csv';
+}
+
+/** Whether the report is asked for as an XLSX workbook (reportFormat). */
+export function wantsXlsx(format: string | undefined, accept: string | undefined): boolean {
+  return reportFormat(format, accept) === 'xlsx';
 }
 
 /**

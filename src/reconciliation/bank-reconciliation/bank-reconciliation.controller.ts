@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { Access } from '../../auth/access.decorator';
 import { STAFF } from '../../auth/roles';
 import { API_V1 } from '../../common/api';
-import { wantsCsv } from '../../reports/pledge-reconciliation.controller';
+import { wantsCsv } from '../../reports/report-response';
 import { bankReconciliationCsv } from './bank-reconciliation-csv';
 import { BankReconciliationService } from './bank-reconciliation.service';
 import { BankReconciliationQuery, BankReconciliationResponse } from './dto/bank-reconciliation.dto';
