@@ -14,7 +14,8 @@ import { PeriodStateError } from './ledger.errors';
 import { PeriodHooks } from './period-hooks';
 import { PeriodsRepository } from './periods.repository';
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month, as periods are named: YYYY-MM. */
+export const PERIOD_FORMAT = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** The approval kind of reopening a closed period. */
 export const PERIOD_REOPEN = 'period.reopen';
@@ -166,8 +167,9 @@ export class PeriodsService implements OnModuleInit {
   }
 }
 
-function assertPeriod(period: string): void {
-  if (!PERIOD.test(period)) {
+/** 422 on `period` unless it is a month YYYY-MM. */
+export function assertPeriod(period: string): void {
+  if (!PERIOD_FORMAT.test(period)) {
     throw new ValidationFailedError([
       { field: 'period', rule: 'format', reason: 'must be a month YYYY-MM' },
     ]);

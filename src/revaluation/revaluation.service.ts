@@ -18,7 +18,8 @@ import { Money } from '../money/money';
 import { Rate } from '../money/rate';
 import { MissingRateError } from '../rates/rates.errors';
 import { RatesService } from '../rates/rates.service';
-import { PERIOD_FORMAT, RevaluationResponse } from './dto/revaluation.dto';
+import { assertPeriod } from '../ledger/periods.service';
+import { RevaluationResponse } from './dto/revaluation.dto';
 import {
   RevaluationAlreadyRunError,
   RevaluationNextPeriodClosedError,
@@ -345,14 +346,6 @@ function toRevaluationResponse(run: RunRow, lines: RevaluedLineRow[]): Revaluati
     runBy: run.run_by,
     runAt: new Date(run.run_at).toISOString(),
   };
-}
-
-function assertPeriod(period: string): void {
-  if (!PERIOD_FORMAT.test(period)) {
-    throw new ValidationFailedError([
-      { field: 'period', rule: 'format', reason: 'must be a month YYYY-MM' },
-    ]);
-  }
 }
 
 /** '2026-02' → '2026-02-28'. */

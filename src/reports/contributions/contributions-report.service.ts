@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalendarDate, todayUtc } from '../../common/calendar-date';
 import { FieldError } from '../../common/errors/problem';
-import { FundNotFoundError } from '../../funds/funds.errors';
 import { FundRow } from '../../funds/funds.repository';
 import { FundsService } from '../../funds/funds.service';
 import { MoneyResponse } from '../../ledger/dto/journal.dto';
@@ -15,6 +14,7 @@ import { RatesService } from '../../rates/rates.service';
 import { ReportFiltersQuery } from '../dto/report-filters.dto';
 import { DEFAULT_FUND } from '../pledge-reconciliation.service';
 import { ReportCell, ReportColumn, ReportTable } from '../report-table';
+import { requireReportFund } from '../grant-figures.service';
 import { InvalidReportQueryError } from '../reports.errors';
 import {
   ContributionsReportRepository,
@@ -473,16 +473,7 @@ export class ContributionsReportService {
   /** The fund (422 on `fund` when unknown), the earmark (422 on `earmark`), and the scope. */
   private async context(query: ReportFiltersQuery, regionOn: CalendarDate): Promise<Context> {
     const manager = this.dataSource.manager;
-    const code = query.fund ?? DEFAULT_FUND;
-    let fund: FundRow;
-    try {
-      fund = await this.funds.requireFund(manager, code);
-    } catch (error) {
-      if (!(error instanceof FundNotFoundError)) throw error;
-      throw new InvalidReportQueryError([
-        { field: 'fund', rule: 'exists', reason: `there is no fund ${code}` },
-      ]);
-    }
+    const fund = await requireReportFund(this.funds, manager, query.fund ?? DEFAULT_FUND);
     if (query.earmark !== undefined) {
       const earmarks = await this.funds.earmarks(manager, fund.id);
       if (!earmarks.some((earmark) => earmark.code === query.earmark)) {

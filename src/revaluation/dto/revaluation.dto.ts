@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { MoneyResponse } from '../../ledger/dto/journal.dto';
-
-export const PERIOD_FORMAT = /^\d{4}-(0[1-9]|1[0-2])$/;
+import { PERIOD_FORMAT } from '../../ledger/periods.service';
 
 export class RunRevaluationRequest {
   @ApiProperty({

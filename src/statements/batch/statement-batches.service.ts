@@ -269,35 +269,7 @@ export class StatementBatchesService {
       return await this.transactions.run(async (manager) => {
         claimed = await this.repository.claimPending(manager, id, this.together);
         if (claimed.length === 0) return undefined;
-        const existing = new Map<string, string>();
-        for (const item of claimed) {
-          const document = await this.repository.issuedDocument(manager, id, item.donorId);
-          if (document !== undefined) existing.set(item.donorId, document);
-        }
-        const toIssue = claimed.filter((item) => !existing.has(item.donorId));
-        const issued =
-          toIssue.length === 0
-            ? []
-            : await this.statements.issueManyWith(
-                manager,
-                issuerOf(toIssue[0]),
-                toIssue.map((item) => ({
-                  donorId: item.donorId,
-                  fundCode: item.fundCode,
-                  from: item.from,
-                  to: item.to,
-                  language: item.language ?? undefined,
-                  batchId: id,
-                })),
-              );
-        const outcomes: ItemOutcome[] = [];
-        for (const item of claimed) {
-          const k = toIssue.indexOf(item);
-          const documentId = k < 0 ? existing.get(item.donorId)! : issued[k].id;
-          await this.repository.markIssued(manager, id, item.donorId, documentId);
-          outcomes.push({ donorId: item.donorId, status: 'issued', number: issued[k]?.number });
-        }
-        return outcomes;
+        return this.issueClaimed(manager, id, claimed);
       });
     } catch (error) {
       if (claimed.length === 0) throw error;
@@ -329,20 +301,8 @@ export class StatementBatchesService {
       return await this.transactions.run(async (manager) => {
         [claimed] = await this.repository.claimPending(manager, id, 1);
         if (claimed === undefined) return undefined;
-        const existing = await this.repository.issuedDocument(manager, id, claimed.donorId);
-        const issued =
-          existing === undefined
-            ? await this.statements.issueWith(manager, issuerOf(claimed), {
-                donorId: claimed.donorId,
-                fundCode: claimed.fundCode,
-                from: claimed.from,
-                to: claimed.to,
-                language: claimed.language ?? undefined,
-                batchId: id,
-              })
-            : undefined;
-        await this.repository.markIssued(manager, id, claimed.donorId, issued?.id ?? existing!);
-        return { donorId: claimed.donorId, status: 'issued' as const, number: issued?.number };
+        const [outcome] = await this.issueClaimed(manager, id, [claimed]);
+        return outcome;
       });
     } catch (error) {
       const item = claimed;
@@ -359,6 +319,47 @@ export class StatementBatchesService {
       );
       return { donorId: item.donorId, status: 'failed', error: reason };
     }
+  }
+
+  /**
+   * The claimed items' statements issued together (those the batch already holds for their
+   * donor are taken as issued, never issued again), and the items marked issued, in the
+   * caller's transaction.
+   */
+  private async issueClaimed(
+    manager: EntityManager,
+    id: string,
+    claimed: ClaimedItem[],
+  ): Promise<ItemOutcome[]> {
+    const existing = new Map<string, string>();
+    for (const item of claimed) {
+      const document = await this.repository.issuedDocument(manager, id, item.donorId);
+      if (document !== undefined) existing.set(item.donorId, document);
+    }
+    const toIssue = claimed.filter((item) => !existing.has(item.donorId));
+    const issued =
+      toIssue.length === 0
+        ? []
+        : await this.statements.issueManyWith(
+            manager,
+            issuerOf(toIssue[0]),
+            toIssue.map((item) => ({
+              donorId: item.donorId,
+              fundCode: item.fundCode,
+              from: item.from,
+              to: item.to,
+              language: item.language ?? undefined,
+              batchId: id,
+            })),
+          );
+    const outcomes: ItemOutcome[] = [];
+    for (const item of claimed) {
+      const k = toIssue.indexOf(item);
+      const documentId = k < 0 ? existing.get(item.donorId)! : issued[k].id;
+      await this.repository.markIssued(manager, id, item.donorId, documentId);
+      outcomes.push({ donorId: item.donorId, status: 'issued', number: issued[k]?.number });
+    }
+    return outcomes;
   }
 
   /**
