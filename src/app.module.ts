@@ -15,6 +15,7 @@ import { InfoModule } from './info/info.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { PledgesModule } from './pledges/pledges.module';
+import { PortalModule } from './portal/portal.module';
 import { RatesModule } from './rates/rates.module';
 import { ReceiptBatchesModule } from './receipts/batches/receipt-batches.module';
 import { ReceiptsModule } from './receipts/receipts.module';
@@ -38,6 +39,7 @@ import { RevaluationModule } from './revaluation/revaluation.module';
 import { StatementBatchesModule } from './statements/batch/statement-batches.module';
 import { StatementsModule } from './statements/statements.module';
 import { WebModule } from './web/web.module';
+import { WorkQueuesModule } from './work-queues/work-queues.module';
 
 @Module({})
 export class AppModule {
@@ -68,6 +70,7 @@ export class AppModule {
         ReportsModule,
         CouncilReportModule,
         DashboardModule,
+        WorkQueuesModule,
         ExportsModule,
         ReceiptsModule,
         GrantEventsModule,
@@ -89,6 +92,8 @@ export class AppModule {
         // Statements, acknowledgements and their pages (/statements, /statements/preview,
         // /acknowledgements/new, /documents/:id): no /statements/:id of its own.
         StatementsModule,
+        // The donor portal: fixed paths under /portal only.
+        PortalModule,
         RemindersModule,
         RevaluationModule,
         // Last: its GET /receipts/:id must not shadow fixed paths of others (/receipts/batches).

@@ -47,6 +47,11 @@ export class ApprovalHandlerRegistry {
     return this.handlers.has(kind);
   }
 
+  /** The registered kinds, for whoever presents them (the approvals page names each one). */
+  kinds(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
   get(kind: string): ApprovalHandler {
     const handler = this.handlers.get(kind);
     if (handler === undefined) throw new ApprovalKindUnknownError(kind);

@@ -4,6 +4,7 @@ import { Access } from '../auth/access.decorator';
 import { AuthenticatedRequest } from '../common/actor';
 import { AuditQueryRequest } from './dto/audit.dto';
 import { AuditPageService } from './audit-page.service';
+import { viewerOf } from '../web/page-response';
 
 @ApiExcludeController()
 @Controller('audit')
@@ -15,6 +16,6 @@ export class AuditPageController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   page(@Req() request: AuthenticatedRequest, @Query() query: AuditQueryRequest): Promise<string> {
-    return this.pages.page(query, { actor: request.actor, csrfToken: request.csrfToken });
+    return this.pages.page(query, viewerOf(request));
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
+import { filterErrors } from '../reports/index/report-table-i18n';
+import { uiText } from '../web/ui-i18n';
 import { AuditQueryRequest, AuditRecordResponse } from './dto/audit.dto';
 import { InvalidAuditPeriodError } from './audit.errors';
 import { AuditService } from './audit.service';
@@ -19,13 +21,17 @@ export class AuditPageService {
     const limit = query.limit ?? PAGE_SIZE;
     const offset = query.offset ?? 0;
     let records: AuditRecordResponse[] = [];
-    let error: string | null = null;
+    let refusal: InvalidAuditPeriodError | null = null;
     try {
       records = await this.audit.find({ ...query, limit, offset });
     } catch (caught) {
       if (!(caught instanceof InvalidAuditPeriodError)) throw caught;
-      error = caught.detail;
+      refusal = caught;
     }
+    const placed = filterErrors(refusal?.errors, {
+      from: uiText('audit.fields.from'),
+      to: uiText('audit.fields.to'),
+    });
     const filter = Object.fromEntries(FILTERS.map((name) => [name, query[name] ?? '']));
     const href = (at: number): string => {
       const params = new URLSearchParams(
@@ -39,9 +45,11 @@ export class AuditPageService {
     return this.views.render(
       'audit',
       {
-        title: 'Audit trail',
+        title: uiText('audit.title'),
         active: 'audit',
-        error,
+        error: refusal?.detail ?? null,
+        errors: placed.fields,
+        errorSummary: placed.summary,
         filter,
         records: records.map((record) => ({
           ...record,

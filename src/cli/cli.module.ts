@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CliConfigService } from './cli-config.service';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
 import { CreateAdminCommand } from './commands/create-admin.command';
+import { DemoLoadCommand } from './commands/demo-load.command';
 import { ConfigCheckCommand } from './commands/config-check.command';
 import { MigrateCheckCommand } from './commands/migrate-check.command';
 import { MigrateCommand } from './commands/migrate.command';
@@ -28,6 +29,7 @@ export const CLI_COMMANDS = [
   RemindersRunCommand,
   StatementsBatchCommand,
   RevaluationRunCommand,
+  DemoLoadCommand,
 ];
 
 @Module({

@@ -4,6 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestContext {
   readonly requestId?: string;
   readonly clientAddress?: string;
+  /** The interface language the request is served in (src/web/ui-i18n.ts), if it is a page. */
+  readonly language?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

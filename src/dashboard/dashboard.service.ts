@@ -8,49 +8,58 @@ import { GrantFiguresResponse } from '../reports/dto/grant-figures.dto';
 import { FundPositionService } from '../reports/fund-position/fund-position.service';
 import { GrantFiguresService } from '../reports/grant-figures.service';
 import { DEFAULT_FUND } from '../reports/pledge-reconciliation.service';
-import { ReportCell, ReportColumn, ReportTable } from '../reports/report-table';
+import { ReportCell, ReportTable } from '../reports/report-table';
+import {
+  cellText,
+  filterErrors,
+  isNumeric,
+  localiseTable,
+  regionName,
+} from '../reports/index/report-table-i18n';
+import { formatNumber, hasUiText, uiText } from '../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import { DashboardQuery } from './dto/dashboard.dto';
 import { barChart, BarChartSpec, pickColumns } from './svg-chart';
 
-/** Money columns shown with thousands separators; the digits are the table's own. */
-function grouped(value: string): string {
-  const [whole, fraction] = value.split('.');
-  const sign = whole.startsWith('-') ? '-' : '';
-  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${digits}${fraction === undefined ? '' : `.${fraction}`}`;
-}
-
-function cellText(column: ReportColumn, cell: ReportCell | undefined): string {
-  if (cell === null || cell === undefined) return '';
-  if (column.kind === 'money' && typeof cell === 'string') return grouped(cell);
-  return String(cell);
-}
-
-/** A table for the page: caption, header cells, rows whose first cell is the row header. */
+/**
+ * A table for the page: caption, header cells, rows whose first cell is the row header; figures
+ * grouped in the page's language (the digits are the table's own).
+ */
 function tableView(table: ReportTable, caption: string): Record<string, unknown> {
-  const numeric = (column: ReportColumn) => column.kind !== 'text' && column.kind !== 'date';
   const row = (cells: Record<string, ReportCell>) =>
     table.columns.map((column, index) => ({
       text: cellText(column, cells[column.key]),
       header: index === 0,
-      num: numeric(column),
+      num: isNumeric(column),
     }));
   return {
     caption,
     name: table.name,
-    columns: table.columns.map((column) => ({ label: column.label, num: numeric(column) })),
+    columns: table.columns.map((column) => ({ label: column.label, num: isNumeric(column) })),
     rows: table.rows.map(row),
     total: table.total === undefined ? null : row(table.total),
     empty: table.rows.length === 0,
   };
 }
 
-/** The grant figures as a table: grants given, committed, paid (advances and cost), per group. */
-function grantTable(report: GrantFiguresResponse, by: string): ReportTable {
+/** A grant group's name in the interface's language: a region, a gender, or the total. */
+function grantGroupLabel(line: GrantFiguresResponse['total'], by: 'region' | 'gender'): string {
+  if (line.key === 'total') return uiText('reports.cells.total');
+  if (by === 'region') {
+    return line.key === 'none' ? uiText('reports.cells.noRegion') : regionName(line.label);
+  }
+  const key = `dashboard.genders.${line.key}`;
+  return hasUiText(key) ? uiText(key) : line.label;
+}
+
+/**
+ * The grant figures as a table: grants given, committed, paid (advances and cost), per group,
+ * named in the interface's language.
+ */
+function grantTable(report: GrantFiguresResponse, by: 'region' | 'gender'): ReportTable {
   const currency = report.functionalCurrency;
   const row = (line: GrantFiguresResponse['total']): Record<string, ReportCell> => ({
-    group: line.label,
+    group: grantGroupLabel(line, by),
     grants: line.grants.total,
     committed: line.committed.amount,
     disbursed: line.disbursed.amount,
@@ -58,13 +67,25 @@ function grantTable(report: GrantFiguresResponse, by: string): ReportTable {
   });
   return {
     name: `grants-by-${report.groupBy}`,
-    title: `Participation grants by ${by}`,
+    title: uiText(`dashboard.grants.title.${by}`),
     columns: [
-      { key: 'group', label: by[0].toUpperCase() + by.slice(1), kind: 'text' },
-      { key: 'grants', label: 'Grants', kind: 'count' },
-      { key: 'committed', label: `Committed (${currency})`, kind: 'money' },
-      { key: 'disbursed', label: `Disbursed (${currency})`, kind: 'money' },
-      { key: 'expense', label: `Actual cost (${currency})`, kind: 'money' },
+      { key: 'group', label: uiText(`dashboard.grants.columns.${by}`), kind: 'text' },
+      { key: 'grants', label: uiText('dashboard.grants.columns.grants'), kind: 'count' },
+      {
+        key: 'committed',
+        label: uiText('dashboard.grants.columns.committed', { currency }),
+        kind: 'money',
+      },
+      {
+        key: 'disbursed',
+        label: uiText('dashboard.grants.columns.disbursed', { currency }),
+        kind: 'money',
+      },
+      {
+        key: 'expense',
+        label: uiText('dashboard.grants.columns.expense', { currency }),
+        kind: 'money',
+      },
     ],
     rows: report.groups.map(row),
     total: row(report.total),
@@ -101,7 +122,7 @@ export class DashboardService {
       if (typeof value === 'string' && value.trim() !== '') raw[name] = value.trim();
     }
     const today = todayUtc();
-    let error: string | null = null;
+    let refusal: AppError | null = null;
     let charts: Chart[] = [];
     let fund = raw.fund ?? DEFAULT_FUND;
     let year = Number(today.slice(0, 4));
@@ -118,15 +139,21 @@ export class DashboardService {
       charts = await this.charts(fund, year, asOf);
     } catch (caught) {
       if (!(caught instanceof AppError) || caught.status !== 422) throw caught;
-      error = caught.detail;
+      refusal = caught;
     }
+    const placed = filterErrors(refusal?.errors, {
+      fund: uiText('dashboard.fund'),
+      year: uiText('dashboard.year'),
+    });
     const funds = await this.funds.list();
     return this.views.render(
       'dashboard/index',
       {
-        title: 'Management dashboard',
+        title: uiText('dashboard.title'),
         active: 'dashboard',
-        error,
+        error: refusal?.detail ?? null,
+        errors: placed.fields,
+        errorSummary: placed.summary,
         fund,
         year: String(year),
         asOf,
@@ -138,7 +165,7 @@ export class DashboardService {
         charts: charts.map((chart) => ({
           id: chart.spec.id,
           title: chart.spec.title,
-          svg: barChart(chart.spec),
+          svg: barChart({ ...chart.spec, formatValue: (value) => formatNumber(value) }),
           table: tableView(chart.table, chart.spec.title),
         })),
       },
@@ -169,9 +196,26 @@ export class DashboardService {
       tableKeys: string[] = [spec.labelKey, ...spec.valueKeys],
     ): Chart => ({ spec: { ...spec, table }, table: pickColumns(table, tableKeys) });
 
-    const [yearTable] = this.contributions.contributionsTables(byYear);
-    const [regionTable] = this.contributions.contributionsTables(byRegion);
-    const [positionTable] = this.position.tables(position);
+    // The reports' own tables, named in the interface's language (only their columns and the
+    // labels the services write change; the figures are the reports').
+    const contributionsTable = (report: typeof byYear): ReportTable =>
+      localiseTable(this.contributions.contributionsTables(report)[0], {
+        key: 'contributions',
+        title: uiText(`reports.tables.contributions.title.${report.groupBy}`, {
+          fund: report.fund,
+          from: report.from,
+          to: report.to,
+        }),
+        params: { currency: report.functionalCurrency },
+        columns: { group: uiText(`reports.groupings.${report.groupBy}`) },
+        groupBy: report.groupBy,
+      });
+    const yearTable = contributionsTable(byYear);
+    const regionTable = contributionsTable(byRegion);
+    const positionTable = localiseTable(this.position.tables(position)[0], {
+      key: 'fundPosition',
+      title: uiText('reports.tables.fundPosition.title'),
+    });
     // The fund position's earmark lines only (its total is the table's total).
     const earmarkLines: ReportTable = {
       ...positionTable,
@@ -181,8 +225,12 @@ export class DashboardService {
       chart(
         {
           id: 'chart-contributions-year',
-          title: `Contributions by year, ${year - 4}–${year}`,
-          description: `Pledged (agreed) and received per year in ${currency}, ${firstYear} to ${asOf}.`,
+          title: uiText('dashboard.charts.contributionsYear.title', { first: year - 4, year }),
+          description: uiText('dashboard.charts.contributionsYear.description', {
+            currency,
+            from: firstYear,
+            asOf,
+          }),
           labelKey: 'group',
           valueKeys: ['pledged', 'received'],
           orientation: 'vertical',
@@ -192,8 +240,12 @@ export class DashboardService {
       chart(
         {
           id: 'chart-contributions-region',
-          title: `Contributions by ITU-D region, ${year}`,
-          description: `Received in ${currency} per donor region, ${year}-01-01 to ${asOf}.`,
+          title: uiText('dashboard.charts.contributionsRegion.title', { year }),
+          description: uiText('dashboard.charts.contributionsRegion.description', {
+            currency,
+            from: `${year}-01-01`,
+            asOf,
+          }),
           labelKey: 'group',
           valueKeys: ['received'],
           orientation: 'horizontal',
@@ -204,8 +256,8 @@ export class DashboardService {
       chart(
         {
           id: 'chart-fund-position',
-          title: `Fund position by earmark, as of ${asOf}`,
-          description: `Received, committed to grants, paid for grants and available, in ${currency}.`,
+          title: uiText('dashboard.charts.fundPosition.title', { asOf }),
+          description: uiText('dashboard.charts.fundPosition.description', { currency }),
           labelKey: 'label',
           valueKeys: ['received', 'committed', 'disbursed', 'available'],
           orientation: 'horizontal',
@@ -215,8 +267,8 @@ export class DashboardService {
       chart(
         {
           id: 'chart-grants-region',
-          title: `Participation grants by ITU-D region, as of ${asOf}`,
-          description: 'Grants given (approved, disbursed or settled) per participant region.',
+          title: uiText('dashboard.charts.grantsRegion.title', { asOf }),
+          description: uiText('dashboard.charts.grantsRegion.description'),
           labelKey: 'group',
           valueKeys: ['grants'],
           orientation: 'horizontal',
@@ -227,8 +279,8 @@ export class DashboardService {
       chart(
         {
           id: 'chart-grants-gender',
-          title: `Participation grants by gender, as of ${asOf}`,
-          description: 'Grants given (approved, disbursed or settled) per participant gender.',
+          title: uiText('dashboard.charts.grantsGender.title', { asOf }),
+          description: uiText('dashboard.charts.grantsGender.description'),
           labelKey: 'group',
           valueKeys: ['grants'],
           orientation: 'horizontal',

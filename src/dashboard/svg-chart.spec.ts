@@ -84,6 +84,20 @@ describe('svg-chart', () => {
     expect(svg).toContain('>2025</text>');
   });
 
+  it('writes the values as it is told (grouped for the page’s language), keeping the decimal data', () => {
+    const french = (decimal: string) =>
+      decimal.replace('.', ',').replace(/^(\d)(\d{3})/, '$1\u202f$2');
+    const svg = barChart(spec({ formatValue: french }));
+    expect(svg).toContain('>7\u202f000,50</text>');
+    expect(svg).not.toContain('>7000.50</text>');
+    expect(svg).toContain('data-value="7000.50"');
+    expect(svg).toContain('<title>2026, Received (CHF): 7\u202f000,50</title>');
+    // The bars are as long as without the formatting: the lengths come from the decimals.
+    expect(bars(svg).map((bar) => bar.width)).toEqual(
+      bars(barChart(spec())).map((bar) => bar.width),
+    );
+  });
+
   it('tells series apart by pattern, not colour alone, and is an image with a title and a description', () => {
     const svg = barChart(spec());
     expect(svg).toMatch(/^<svg [^>]*role="img"[^>]*aria-labelledby="by-year-title by-year-desc"/);

@@ -18,6 +18,12 @@ export interface BarChartSpec {
   /** The columns drawn as bars (money or count), one series each. */
   valueKeys: string[];
   orientation: 'horizontal' | 'vertical';
+  /**
+   * How a bar's value is written (the page's language groups "7000.50" as "7,000.50" or
+   * "7 000,50"); the decimal string as it is by default. Only the text changes: the bar's
+   * data-value and its length come from the decimal string.
+   */
+  formatValue?: (decimal: string) => string;
 }
 
 interface Series {
@@ -148,7 +154,13 @@ export function barChart(spec: BarChartSpec): string {
     0,
     ...rows.flatMap((row) => spec.valueKeys.map((key) => decimalsOf(row[key]))),
   );
-  const values = rows.map((row) => spec.valueKeys.map((key) => cellValue(row[key], scale)));
+  const write = spec.formatValue ?? ((decimal: string) => decimal);
+  const values = rows.map((row) =>
+    spec.valueKeys.map((key) => {
+      const value = cellValue(row[key], scale);
+      return { ...value, shown: write(value.text) };
+    }),
+  );
   const max = values.flat().reduce((top, value) => (value.scaled > top ? value.scaled : top), 0n);
   const labels = rows.map((row) => String(row[spec.labelKey] ?? ''));
   const id = escapeXml(spec.id);
@@ -163,12 +175,12 @@ export function barChart(spec: BarChartSpec): string {
     height: number,
     index: number,
     label: string,
-    value: string,
+    value: { text: string; shown: string },
   ) =>
-    `<rect class="bar" data-series="${escapeXml(series[index].key)}" data-value="${escapeXml(value)}" ` +
+    `<rect class="bar" data-series="${escapeXml(series[index].key)}" data-value="${escapeXml(value.text)}" ` +
     `x="${x}" y="${y}" width="${width}" height="${height}" fill="url(#${id}-p${index})" ` +
     `stroke="${series[index].colour}" stroke-width="1">` +
-    `<title>${escapeXml(`${label}, ${series[index].label}: ${value}`)}</title></rect>`;
+    `<title>${escapeXml(`${label}, ${series[index].label}: ${value.shown}`)}</title></rect>`;
 
   if (spec.orientation === 'horizontal') {
     const labelWidth = 170;
@@ -191,8 +203,8 @@ export function barChart(spec: BarChartSpec): string {
             const length = barLength(value.scaled, max, plot);
             const y = y0 + s * barHeight;
             return (
-              bar(labelWidth, y, length, barHeight - 2, s, label, value.text) +
-              `<text class="value" x="${labelWidth + length + 4}" y="${y + barHeight - 4}" ${FONT} fill="#1b1f24">${escapeXml(value.text)}</text>`
+              bar(labelWidth, y, length, barHeight - 2, s, label, value) +
+              `<text class="value" x="${labelWidth + length + 4}" y="${y + barHeight - 4}" ${FONT} fill="#1b1f24">${escapeXml(value.shown)}</text>`
             );
           })
           .join('');
@@ -230,10 +242,10 @@ export function barChart(spec: BarChartSpec): string {
           const length = barLength(value.scaled, max, plotHeight);
           const x = x0 + s * barWidth;
           return (
-            bar(x, baseline - length, barWidth - 3, length, s, label, value.text) +
+            bar(x, baseline - length, barWidth - 3, length, s, label, value) +
             `<text class="value" x="${x + (barWidth - 3) / 2}" y="${baseline - length - 4}" ` +
             `text-anchor="start" transform="rotate(-90 ${x + (barWidth - 3) / 2} ${baseline - length - 4})" ` +
-            `${FONT} fill="#1b1f24">${escapeXml(value.text)}</text>`
+            `${FONT} fill="#1b1f24">${escapeXml(value.shown)}</text>`
           );
         })
         .join('');

@@ -30,21 +30,39 @@ let catalogues: ReadonlyMap<UnLanguage, Catalogue> | undefined;
 
 /** i18n/<lang>.json, nested objects flattened to dotted keys ("statement.title"). */
 export function loadCatalogue(language: UnLanguage, dir = join(DOCUMENTS_DIR, 'i18n')): Catalogue {
-  const entries: [string, string][] = [];
-  const walk = (node: unknown, prefix: string): void => {
+  return new Map(
+    flattenCatalogue(
+      JSON.parse(readFileSync(join(dir, `${language}.json`), 'utf8')),
+      `i18n/${language}.json`,
+    ),
+  );
+}
+
+/**
+ * A translation file's nested objects flattened to dotted keys: { "statement": { "title": … } }
+ * is "statement.title". Every leaf must be text. The interface's catalogues (src/web/i18n) are
+ * read the same way.
+ */
+export function flattenCatalogue(
+  root: unknown,
+  source: string,
+  prefix = '',
+): Array<[string, string]> {
+  const entries: Array<[string, string]> = [];
+  const walk = (node: unknown, path: string): void => {
     if (typeof node === 'string') {
-      entries.push([prefix, node]);
+      entries.push([path, node]);
       return;
     }
     if (node === null || typeof node !== 'object' || Array.isArray(node)) {
-      throw new Error(`i18n/${language}.json: "${prefix}" must be text or an object`);
+      throw new Error(`${source}: "${path}" must be text or an object`);
     }
     for (const [key, value] of Object.entries(node)) {
-      walk(value, prefix === '' ? key : `${prefix}.${key}`);
+      walk(value, path === '' ? key : `${path}.${key}`);
     }
   };
-  walk(JSON.parse(readFileSync(join(dir, `${language}.json`), 'utf8')), '');
-  return new Map(entries);
+  walk(root, prefix);
+  return entries;
 }
 
 function catalogue(language: UnLanguage): Catalogue {
@@ -67,11 +85,23 @@ export function translate(
 ): string {
   const text = catalogue(language).get(key);
   if (text === undefined) throw new Error(`no translation "${key}" in ${language}`);
+  return fillPlaceholders(key, text, params, textDirection(language) === 'rtl');
+}
+
+/**
+ * `{name}` placeholders of a translated text filled from `params`; a missing parameter throws.
+ * In right-to-left text a value (a reference, an amount, a date) is isolated (FSI … PDI), so
+ * that its Latin letters and digits cannot reorder the Arabic words around it.
+ */
+export function fillPlaceholders(
+  key: string,
+  text: string,
+  params: TranslationParams,
+  rightToLeft = false,
+): string {
   return text.replace(/\{(\w+)\}/g, (_whole, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`translation "${key}" needs the parameter {${name}}`);
-    // In right-to-left text a value (a reference, an amount, a date) is isolated (FSI … PDI),
-    // so that its Latin letters and digits cannot reorder the Arabic words around it.
-    return textDirection(language) === 'rtl' ? `\u2068${String(value)}\u2069` : String(value);
+    return rightToLeft ? `\u2068${String(value)}\u2069` : String(value);
   });
 }

@@ -3,6 +3,7 @@ import { Role } from '../auth/roles';
 import { ValidationFailedError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
 import { createValidationPipe } from '../common/validation';
+import { currentLanguage, fieldMessage, hasUiText, UI_LOCALES, uiText } from '../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   CloseDonorResponse,
@@ -22,32 +23,33 @@ import {
 import { DonorPossibleDuplicateError } from './donors.errors';
 import { DonorsService } from './donors.service';
 
-export const DONOR_TYPE_LABELS: Record<DonorType, string> = {
-  member_state: 'Member State',
-  sector_member: 'Sector Member',
-  associate: 'Associate',
-  academia: 'Academia',
-  intergovernmental: 'Intergovernmental organisation',
-  private_sector: 'Private sector',
-  foundation: 'Foundation',
-  other: 'Other',
-};
+/** A donor type as the interface names it (donors.types.* in src/web/i18n). */
+export function donorTypeLabel(type: DonorType): string {
+  return uiText(`donors.types.${type}`);
+}
 
-export const LANGUAGE_LABELS: Record<StatementLanguage, string> = {
-  ar: 'Arabic',
-  zh: 'Chinese',
-  en: 'English',
-  fr: 'French',
-  es: 'Spanish',
-  ru: 'Russian',
-};
+/** A statement language as the interface names it, in the interface's language. */
+export function statementLanguageLabel(language: StatementLanguage): string {
+  return uiText(`donors.languages.${language}`);
+}
 
-const SORT_LABELS: Record<(typeof DONOR_SORTS)[number], string> = {
-  name: 'Name',
-  type: 'Type',
-  country: 'Country',
-  createdAt: 'Date created',
-};
+type Country = { alpha2: string; name_en: string; name_fr: string };
+
+/** The country's name in the interface's language. */
+function countryName(country: Country): string {
+  return currentLanguage() === 'fr' ? country.name_fr : country.name_en;
+}
+
+/** The countries for a select: named and ordered in the interface's language. */
+function countryOptions(
+  countries: readonly Country[],
+  selected: string | undefined,
+): { value: string; label: string; selected: boolean }[] {
+  const collator = new Intl.Collator(UI_LOCALES[currentLanguage()]);
+  return countries
+    .map((c) => ({ value: c.alpha2, label: countryName(c), selected: c.alpha2 === selected }))
+    .sort((a, b) => collator.compare(a.label, b.label) || a.value.localeCompare(b.value));
+}
 
 const EDITORS: readonly Role[] = ['finance_officer', 'admin'];
 /** Empty contact rows under the filled ones, so that contacts can be added without script. */
@@ -135,9 +137,9 @@ export class DonorsPageService {
     return this.views.render(
       'donors',
       {
-        title: 'Donors',
+        title: uiText('donors.list.title'),
         active: 'donors',
-        error,
+        error: error === null ? null : uiText('donors.list.searchError', { detail: error }),
         filter: {
           q: raw.q ?? '',
           type: raw.type ?? '',
@@ -145,22 +147,23 @@ export class DonorsPageService {
           sort: raw.sort ?? 'name',
           order: raw.order ?? 'asc',
         },
-        typeOptions: options(DONOR_TYPES, DONOR_TYPE_LABELS, raw.type),
-        countryOptions: countries.map((c) => ({
-          value: c.alpha2,
-          label: c.name_en,
-          selected: c.alpha2 === raw.country,
-        })),
-        sortOptions: options(DONOR_SORTS, SORT_LABELS, raw.sort ?? 'name'),
+        typeOptions: options(DONOR_TYPES, donorTypeLabel, raw.type),
+        countryOptions: countryOptions(countries, raw.country),
+        sortOptions: options(
+          DONOR_SORTS,
+          (sort) => uiText(`donors.sorts.${sort}`),
+          raw.sort ?? 'name',
+        ),
         orderOptions: options(
           ['asc', 'desc'],
-          { asc: 'Ascending', desc: 'Descending' },
+          (order) => uiText(`donors.orders.${order}`),
           raw.order ?? 'asc',
         ),
         donors: result.items.map((donor) => ({
           ...donor,
-          typeLabel: DONOR_TYPE_LABELS[donor.type],
-          languageLabel: LANGUAGE_LABELS[donor.statementLanguage],
+          countryName: localCountryName(countries, donor.country, donor.countryName),
+          typeLabel: donorTypeLabel(donor.type),
+          languageLabel: statementLanguageLabel(donor.statementLanguage),
           href: `/donors/${donor.id}`,
         })),
         ...pageLinks(result, offset, limit, href),
@@ -172,17 +175,23 @@ export class DonorsPageService {
 
   async detail(id: string, saved: unknown, viewer: Viewer): Promise<string> {
     const donor = await this.donors.get(viewer.actor!, id);
+    const countries = donor.country === null ? [] : await this.donors.countries();
     return this.views.render(
       'donor',
       {
         title: donor.name,
         active: 'donors',
         notice:
-          saved === 'created' ? 'Donor created.' : saved === 'updated' ? 'Changes saved.' : null,
+          saved === 'created'
+            ? uiText('donors.detail.created')
+            : saved === 'updated'
+              ? uiText('donors.detail.updated')
+              : null,
         donor: {
           ...donor,
-          typeLabel: DONOR_TYPE_LABELS[donor.type],
-          languageLabel: LANGUAGE_LABELS[donor.statementLanguage],
+          countryName: localCountryName(countries, donor.country, donor.countryName),
+          typeLabel: donorTypeLabel(donor.type),
+          languageLabel: statementLanguageLabel(donor.statementLanguage),
         },
         canEdit: mayEdit(viewer),
         pledgesSection: await this.pledgesSection(donor, viewer),
@@ -302,15 +311,19 @@ export class DonorsPageService {
         summary.push({ href: `#${error.field}`, message: error.message });
       }
     }
+    const heading =
+      mode === 'new'
+        ? uiText('donors.form.newTitle')
+        : uiText('donors.form.editTitle', { name: donor!.name });
     return this.views.render(
       'donor-form',
       {
-        title: mode === 'new' ? 'New donor' : `Edit ${donor!.name}`,
+        title: heading,
         active: 'donors',
-        heading: mode === 'new' ? 'New donor' : `Edit ${donor!.name}`,
+        heading,
         action: mode === 'new' ? '/donors' : `/donors/${donor!.id}/edit`,
         cancelHref: mode === 'new' ? '/donors' : `/donors/${donor!.id}`,
-        submitLabel: mode === 'new' ? 'Create donor' : 'Save changes',
+        submitLabel: mode === 'new' ? uiText('donors.form.create') : uiText('donors.form.save'),
         form: { ...form, contacts: contacts.map((c) => ({ ...c, number: c.index + 1 })) },
         errors: fieldErrors,
         errorSummary: summary,
@@ -318,13 +331,13 @@ export class DonorsPageService {
           ...duplicate,
           href: `/donors/${duplicate.id}`,
         })),
-        typeOptions: options(DONOR_TYPES, DONOR_TYPE_LABELS, form.type),
-        languageOptions: options(STATEMENT_LANGUAGES, LANGUAGE_LABELS, form.statementLanguage),
-        countryOptions: countries.map((c) => ({
-          value: c.alpha2,
-          label: c.name_en,
-          selected: c.alpha2 === form.country,
-        })),
+        typeOptions: options(DONOR_TYPES, donorTypeLabel, form.type),
+        languageOptions: options(
+          STATEMENT_LANGUAGES,
+          statementLanguageLabel,
+          form.statementLanguage,
+        ),
+        countryOptions: countryOptions(countries, form.country),
       },
       viewer,
     );
@@ -337,10 +350,20 @@ function mayEdit(viewer: Viewer): boolean {
 
 function options<T extends string>(
   values: readonly T[],
-  labels: Record<T, string>,
+  label: (value: T) => string,
   selected: string | undefined,
 ): { value: T; label: string; selected: boolean }[] {
-  return values.map((value) => ({ value, label: labels[value], selected: value === selected }));
+  return values.map((value) => ({ value, label: label(value), selected: value === selected }));
+}
+
+/** The donor's country named in the interface's language (the API's English name otherwise). */
+function localCountryName(
+  countries: readonly Country[],
+  code: string | null,
+  english: string | null,
+): string | null {
+  const country = code === null ? undefined : countries.find((c) => c.alpha2 === code);
+  return country === undefined ? english : countryName(country);
 }
 
 /** Runs the API's own validation (the global pipe) on what a form sent. */
@@ -398,11 +421,22 @@ function readForm(body: FormBody): { form: DonorForm; request: Record<string, un
   return { form, request };
 }
 
+/**
+ * The message beside a donor field: the donor pages' text for the field and rule
+ * (donors.errors.name.isLength; a contact's fields under donors.errors.contact), else the
+ * interface's common text for the rule, else the API's reason.
+ */
+function donorFieldMessage(error: FieldError): string {
+  const name = error.field.replace(/^contacts\[\d+\]\./, 'contact.');
+  const key = `donors.errors.${name}.${error.rule}`;
+  return hasUiText(key) ? uiText(key, { reason: error.reason }) : fieldMessage(error);
+}
+
 /** Field errors of the API request, placed on the form's fields (contacts[1].email → row 1). */
 function formErrors(errors: readonly FieldError[]): FormError[] {
   return errors.map((error) => {
     const contact = /^contacts\[(\d+)\]\.(\w+)$/.exec(error.field);
-    const message = error.reason;
+    const message = donorFieldMessage(error);
     if (contact === null) return { field: error.field, message };
     return { field: error.field, message, row: Number(contact[1]), column: contact[2] };
   });

@@ -212,9 +212,11 @@ export class DonorsRepository {
     return rows.length > 0;
   }
 
-  /** Every country, for the forms' lists, by English name. */
-  countries(manager: EntityManager): Promise<{ alpha2: string; name_en: string }[]> {
-    return manager.query(`SELECT alpha2, name_en FROM country ORDER BY name_en, alpha2`);
+  /** Every country with its English and French names, for the forms' lists (by English name). */
+  countries(
+    manager: EntityManager,
+  ): Promise<{ alpha2: string; name_en: string; name_fr: string }[]> {
+    return manager.query(`SELECT alpha2, name_en, name_fr FROM country ORDER BY name_en, alpha2`);
   }
 }
 

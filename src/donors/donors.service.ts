@@ -175,8 +175,8 @@ export class DonorsService {
     return this.requireDonor(manager, id);
   }
 
-  /** Every country by English name, for the donor forms. */
-  countries(): Promise<{ alpha2: string; name_en: string }[]> {
+  /** Every country (English and French names, by English name), for the donor forms. */
+  countries(): Promise<{ alpha2: string; name_en: string; name_fr: string }[]> {
     return this.repository.countries(this.dataSource.manager);
   }
 

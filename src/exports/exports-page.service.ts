@@ -3,7 +3,8 @@ import { todayUtc } from '../common/calendar-date';
 import { FundsService } from '../funds/funds.service';
 import { DEFAULT_FUND } from '../reports/pledge-reconciliation.service';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
-import { ITU_IATI_ORG_REF, ITU_NAME } from './iati-xml';
+import { uiText } from '../web/ui-i18n';
+import { ITU_IATI_ORG_REF } from './iati-xml';
 
 /** The exports page: forms and links that download the IATI file and the hledger journal. */
 @Injectable()
@@ -21,9 +22,8 @@ export class ExportsPageService {
     return this.views.render(
       'exports/exports',
       {
-        title: 'Exports',
+        title: uiText('exports.title'),
         active: 'reports',
-        ituName: ITU_NAME,
         ituRef: ITU_IATI_ORG_REF,
         from,
         to: today,

@@ -4,8 +4,15 @@ import { AppError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
 import { FundsService } from '../funds/funds.service';
 import { money } from '../pledges/pledges-page.service';
+import {
+  eligibilityRuleLabel,
+  fieldText,
+  grantKindLabel,
+  grantStatusLabel,
+} from '../grants/pages/grant-page-text';
 import { earmarkGroups, field, formKey, isFormRefusal, validated } from '../web/page-forms';
 import { FormBody, pageLinks, PageResult } from '../web/page-response';
+import { formatNumber, readAmount, uiText } from '../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   CreateGrantEventRequest,
@@ -16,15 +23,13 @@ import {
   GrantEventResponse,
   ListGrantEventsQuery,
 } from './dto/grant-event.dto';
-import { ELIGIBILITY_RULE_LABELS, GRANT_KIND_LABELS, GRANT_STATUS_LABELS } from './grant-labels';
 import { GrantEventsService } from './grant-events.service';
 
 const PAGE_SIZE = 25;
 const WRITERS = ['finance_officer'];
 
-const DONE_NOTICES: Record<string, string> = {
-  created: 'Event set up. Grants can now be requested for it.',
-};
+/** The notices of a done action (`?done=`), events.detail.notices.<done> in the catalogue. */
+const DONE_NOTICES = ['created'];
 
 interface EventForm {
   fund: string;
@@ -90,7 +95,7 @@ export class GrantEventsPageService {
     return this.views.render(
       'grant-events',
       {
-        title: 'Events and programmes',
+        title: uiText('events.list.title'),
         active: 'grants',
         error,
         fundOptions: funds.map((fund) => ({
@@ -161,27 +166,27 @@ export class GrantEventsPageService {
       {
         title: `${event.code} — ${event.name}`,
         active: 'grants',
-        notice: DONE_NOTICES[done] ?? null,
+        notice: DONE_NOTICES.includes(done) ? uiText(`events.detail.notices.${done}`) : null,
         event: {
           ...toRow(event),
           createdBy: event.createdBy,
           createdAt: event.createdAt,
         },
         offers: [
-          { offered: offers.full, label: GRANT_KIND_LABELS.full, amount: null },
+          { offered: offers.full, label: grantKindLabel('full'), amount: null },
           {
             offered: offers.partialTicket,
-            label: GRANT_KIND_LABELS['partial-ticket'],
+            label: grantKindLabel('partial-ticket'),
             amount: null,
           },
           {
             offered: offers.partialAllowance,
-            label: GRANT_KIND_LABELS['partial-allowance'],
+            label: grantKindLabel('partial-allowance'),
             amount: null,
           },
           {
             offered: offers.remote,
-            label: GRANT_KIND_LABELS.remote,
+            label: grantKindLabel('remote'),
             amount: offers.remoteAmount === null ? null : money(offers.remoteAmount),
           },
         ],
@@ -192,7 +197,7 @@ export class GrantEventsPageService {
           byStatus: GRANT_STATUSES.filter((status) => event.grants.byStatus[status] > 0).map(
             (status) => ({
               status,
-              label: GRANT_STATUS_LABELS[status],
+              label: grantStatusLabel(status),
               count: event.grants.byStatus[status],
             }),
           ),
@@ -204,11 +209,11 @@ export class GrantEventsPageService {
           participant: grant.participant,
           participantHref: `/participants/${grant.participant.id}`,
           kind: grant.kind,
-          kindLabel: GRANT_KIND_LABELS[grant.kind] ?? grant.kind,
+          kindLabel: grantKindLabel(grant.kind),
           amount: money(grant.amount),
           decisionDate: grant.decisionDate,
           status: grant.status,
-          statusLabel: GRANT_STATUS_LABELS[grant.status] ?? grant.status,
+          statusLabel: grantStatusLabel(grant.status),
         })),
       },
       viewer,
@@ -227,13 +232,17 @@ export class GrantEventsPageService {
     for (const error of errors) {
       const name = formField(error.field);
       if (fields[name] !== undefined) continue;
-      fields[name] = groupAmounts(error.reason);
-      summary.push({ href: `#${name}`, message: `${FIELD_LABELS[name] ?? name}: ${fields[name]}` });
+      fields[name] = groupAmounts(fieldText(error, ownText(name, error, form)));
+      const label = FIELD_NAMES.includes(name) ? uiText(`events.fields.${name}`) : name;
+      summary.push({
+        href: `#${name}`,
+        message: uiText('events.form.summaryItem', { label, message: fields[name] }),
+      });
     }
     return this.views.render(
       'grant-event-form',
       {
-        title: 'New event or programme',
+        title: uiText('events.form.title'),
         active: 'grants',
         formError,
         errorSummary: summary,
@@ -247,9 +256,11 @@ export class GrantEventsPageService {
         earmarkGroups: earmarkGroups(funds, form.earmark),
         ruleOptions: ELIGIBILITY_RULES.map((rule) => ({
           value: rule,
-          label: ELIGIBILITY_RULE_LABELS[rule],
+          label: eligibilityRuleLabel(rule),
           checked: rule === form.eligibilityRule,
         })),
+        // The amount inputs' placeholders, as amounts are written in the page's language.
+        placeholders: { budget: formatNumber('150000.00'), remoteAmount: formatNumber('300.00') },
         formKey: randomUUID(),
       },
       viewer,
@@ -257,19 +268,51 @@ export class GrantEventsPageService {
   }
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  fund: 'Fund',
-  earmark: 'Earmark',
-  code: 'Code',
-  name: 'Name',
-  place: 'Place',
-  startsOn: 'Starts on',
-  endsOn: 'Ends on',
-  budget: 'Budget',
-  eligibilityRule: 'Eligibility rule',
-  offers: 'Grants offered',
-  remoteAmount: 'Remote grant amount',
-};
+/** The form's fields, each named in the catalogue (events.fields.<name>) for the summary. */
+const FIELD_NAMES = [
+  'fund',
+  'earmark',
+  'code',
+  'name',
+  'place',
+  'startsOn',
+  'endsOn',
+  'budget',
+  'eligibilityRule',
+  'offers',
+  'remoteAmount',
+];
+
+/** The page's own words for a field's error outside English, where it says it better. */
+function ownText(name: string, error: FieldError, form: EventForm): string | undefined {
+  const key = (rule: string) => `events.fieldErrors.${rule}`;
+  switch (error.rule) {
+    case 'unique':
+      return name === 'code' ? uiText(key('codeTaken'), { code: form.code }) : undefined;
+    case 'notBeforeStart':
+      return uiText(key('endsBeforeStart'));
+    case 'isCalendarDate':
+      return uiText(key('date'));
+    case 'atLeastOne':
+    case 'requiredForRemote':
+    case 'onlyForRemote':
+    case 'withinBudget':
+      return uiText(key(error.rule));
+    case 'isIn':
+      return name === 'eligibilityRule' ? uiText(key('eligibilityRule')) : undefined;
+    case 'exists':
+      return name === 'fund' || name === 'earmark' ? uiText(key(name)) : undefined;
+    case 'matches':
+    case 'isLength':
+      if (name === 'budget' || name === 'remoteAmount') {
+        return uiText(key('amountFormat'), { example: formatNumber('150000.00') });
+      }
+      if (['code', 'name', 'place', 'fund', 'earmark'].includes(name)) return uiText(key(name));
+      return undefined;
+    default:
+      return undefined;
+  }
+}
 
 function mayWrite(viewer: Viewer): boolean {
   return viewer.actor?.roles.some((role) => WRITERS.includes(role)) ?? false;
@@ -291,11 +334,11 @@ function groupAmounts(text: string): string {
 
 function toRow(event: GrantEventResponse): Record<string, unknown> & { id: string } {
   const offered = [
-    event.offers.full ? 'full' : null,
-    event.offers.partialTicket ? 'partial ticket' : null,
-    event.offers.partialAllowance ? 'partial allowance' : null,
+    event.offers.full ? uiText('events.offered.full') : null,
+    event.offers.partialTicket ? uiText('events.offered.partialTicket') : null,
+    event.offers.partialAllowance ? uiText('events.offered.partialAllowance') : null,
     event.offers.remote && event.offers.remoteAmount !== null
-      ? `remote ${money(event.offers.remoteAmount)}`
+      ? uiText('events.offered.remote', { amount: money(event.offers.remoteAmount) })
       : null,
   ].filter((offer): offer is string => offer !== null);
   return {
@@ -310,7 +353,7 @@ function toRow(event: GrantEventResponse): Record<string, unknown> & { id: strin
     earmark: event.earmark,
     budget: money(event.budget),
     eligibilityRule: event.eligibilityRule,
-    ruleLabel: ELIGIBILITY_RULE_LABELS[event.eligibilityRule],
+    ruleLabel: eligibilityRuleLabel(event.eligibilityRule),
     offered: offered.join(', '),
     grantCount: event.grants.count,
     committed: money(event.grants.committed),
@@ -346,7 +389,7 @@ function toCreateRequest(form: EventForm): Record<string, unknown> {
     partialAllowance: form.offerPartialAllowance,
     remote: form.offerRemote,
   };
-  if (form.remoteAmount !== '') offers.remoteAmount = form.remoteAmount;
+  if (form.remoteAmount !== '') offers.remoteAmount = readAmount(form.remoteAmount);
   return {
     fund: form.fund,
     earmark: form.earmark,
@@ -355,7 +398,7 @@ function toCreateRequest(form: EventForm): Record<string, unknown> {
     place: form.place,
     startsOn: form.startsOn,
     endsOn: form.endsOn,
-    budget: form.budget,
+    budget: readAmount(form.budget),
     eligibilityRule: form.eligibilityRule,
     offers,
   };

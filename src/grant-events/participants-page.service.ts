@@ -3,8 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
 import { money } from '../pledges/pledges-page.service';
+import {
+  countryLabel,
+  fieldText,
+  genderLabel,
+  grantKindLabel,
+  grantStatusLabel,
+  stakeholderGroupLabel,
+} from '../grants/pages/grant-page-text';
 import { field, formKey, isFormRefusal, validated } from '../web/page-forms';
 import { FormBody, pageLinks, PageResult } from '../web/page-response';
+import { currentLanguage, UI_LOCALES, uiText } from '../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   CreateParticipantRequest,
@@ -15,25 +24,15 @@ import {
   STAKEHOLDER_GROUPS,
 } from './dto/participant.dto';
 import { ParticipantDuplicateError } from './grant-events.errors';
-import {
-  GENDER_LABELS,
-  GRANT_KIND_LABELS,
-  GRANT_STATUS_LABELS,
-  STAKEHOLDER_GROUP_LABELS,
-} from './grant-labels';
 import { ParticipantsService } from './participants.service';
 
 const PAGE_SIZE = 25;
 const WRITERS = ['finance_officer'];
 
-const DONE_NOTICES: Record<string, string> = {
-  created: 'Participant recorded.',
-};
+/** The notices of a done action (`?done=`), in the catalogue under participants.detail.notices. */
+const DONE_NOTICES = ['created'];
 
-const MATCH_LABELS: Record<DuplicateParticipantResponse['matched'][number], string> = {
-  'name-and-country': 'same name, same country',
-  email: 'same e-mail',
-};
+type Countries = Array<{ alpha2: string; name_en: string; name_fr: string }>;
 
 interface ParticipantForm {
   name: string;
@@ -46,15 +45,16 @@ interface ParticipantForm {
   confirmDuplicate: boolean;
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  name: 'Name',
-  gender: 'Gender',
-  country: 'Country',
-  organisation: 'Organisation',
-  stakeholderGroup: 'Stakeholder group',
-  email: 'E-mail',
-  phone: 'Telephone',
-};
+/** The form's fields, each named (and given its own error text) in the catalogue. */
+const FIELD_NAMES = [
+  'name',
+  'gender',
+  'country',
+  'organisation',
+  'stakeholderGroup',
+  'email',
+  'phone',
+];
 
 /**
  * The participant pages: the list with its name search, the form (with the duplicate warning
@@ -101,16 +101,12 @@ export class ParticipantsPageService {
     return this.views.render(
       'participants',
       {
-        title: 'Participants',
+        title: uiText('events.participants.list.title'),
         active: 'grants',
         error,
         filter: { q: raw.q ?? '' },
-        countryOptions: countries.map((c) => ({
-          value: c.alpha2,
-          label: c.name_en,
-          selected: c.alpha2 === raw.country,
-        })),
-        participants: result.items.map(toRow),
+        countryOptions: countryOptions(countries, raw.country),
+        participants: result.items.map((item) => toRow(item, countries)),
         ...pageLinks(result, offset, PAGE_SIZE, href),
         canCreate: mayWrite(viewer),
       },
@@ -168,24 +164,27 @@ export class ParticipantsPageService {
     const actor = viewer.actor!;
     const participant = await this.participants.get(actor, id);
     const grants = await this.participants.grants(actor, id);
+    const countries = await this.participants.countries();
     const done = typeof query.done === 'string' ? query.done : '';
     return this.views.render(
       'participant',
       {
         title: participant.name,
         active: 'grants',
-        notice: DONE_NOTICES[done] ?? null,
-        participant: { ...toRow(participant), createdBy: participant.createdBy },
+        notice: DONE_NOTICES.includes(done)
+          ? uiText(`events.participants.detail.notices.${done}`)
+          : null,
+        participant: { ...toRow(participant, countries), createdBy: participant.createdBy },
         grants: grants.map((grant) => ({
           href: `/grants/${grant.id}`,
           number: grant.number,
           event: grant.event,
           eventHref: `/grant-events/${grant.event.id}`,
-          kindLabel: GRANT_KIND_LABELS[grant.kind] ?? grant.kind,
+          kindLabel: grantKindLabel(grant.kind),
           amount: money(grant.amount),
           decisionDate: grant.decisionDate,
           status: grant.status,
-          statusLabel: GRANT_STATUS_LABELS[grant.status] ?? grant.status,
+          statusLabel: grantStatusLabel(grant.status),
         })),
       },
       viewer,
@@ -206,16 +205,25 @@ export class ParticipantsPageService {
     const summary: { href: string; message: string }[] = [];
     for (const error of state.errors) {
       if (fields[error.field] !== undefined) continue;
-      fields[error.field] = error.reason;
+      const known = FIELD_NAMES.includes(error.field);
+      // Outside English, the page's own words for the field; its rules are all about its form.
+      fields[error.field] = fieldText(
+        error,
+        known ? uiText(`events.participants.fieldErrors.${error.field}`) : undefined,
+      );
+      const label = known ? uiText(`events.participants.fields.${error.field}`) : error.field;
       summary.push({
         href: `#${error.field}`,
-        message: `${FIELD_LABELS[error.field] ?? error.field}: ${error.reason}`,
+        message: uiText('events.participants.form.summaryItem', {
+          label,
+          message: fields[error.field],
+        }),
       });
     }
     return this.views.render(
       'participant-form',
       {
-        title: 'New participant',
+        title: uiText('events.participants.form.title'),
         active: 'grants',
         formError: state.formError ?? null,
         errorSummary: summary,
@@ -224,23 +232,21 @@ export class ParticipantsPageService {
         duplicates: (state.duplicates ?? []).map((duplicate) => ({
           ...duplicate,
           href: `/participants/${duplicate.id}`,
-          matchedLabel: duplicate.matched.map((match) => MATCH_LABELS[match]).join(' and '),
+          matchedLabel: duplicate.matched
+            .map((match) => uiText(`events.participants.matches.${match}`))
+            .join(uiText('events.participants.matches.and')),
         })),
         genderOptions: GENDERS.map((gender) => ({
           value: gender,
-          label: GENDER_LABELS[gender],
+          label: genderLabel(gender),
           selected: gender === form.gender,
         })),
         groupOptions: STAKEHOLDER_GROUPS.map((group) => ({
           value: group,
-          label: STAKEHOLDER_GROUP_LABELS[group],
+          label: stakeholderGroupLabel(group),
           selected: group === form.stakeholderGroup,
         })),
-        countryOptions: countries.map((c) => ({
-          value: c.alpha2,
-          label: c.name_en,
-          selected: c.alpha2 === form.country,
-        })),
+        countryOptions: countryOptions(countries, form.country),
         formKey: randomUUID(),
       },
       viewer,
@@ -252,18 +258,33 @@ function mayWrite(viewer: Viewer): boolean {
   return viewer.actor?.roles.some((role) => WRITERS.includes(role)) ?? false;
 }
 
-function toRow(participant: ParticipantResponse): Record<string, unknown> & { id: string } {
+/** Every country for a select, by its name in the page's language. */
+function countryOptions(
+  countries: Countries,
+  chosen: string | undefined,
+): Array<{ value: string; label: string; selected: boolean }> {
+  const collator = new Intl.Collator(UI_LOCALES[currentLanguage()]);
+  return countries
+    .map((c) => ({ value: c.alpha2, label: countryLabel(c), selected: c.alpha2 === chosen }))
+    .sort((a, b) => collator.compare(a.label, b.label) || a.value.localeCompare(b.value));
+}
+
+function toRow(
+  participant: ParticipantResponse,
+  countries: Countries,
+): Record<string, unknown> & { id: string } {
+  const country = countries.find((c) => c.alpha2 === participant.country);
   return {
     id: participant.id,
     href: `/participants/${participant.id}`,
     name: participant.name,
     gender: participant.gender,
-    genderLabel: GENDER_LABELS[participant.gender],
+    genderLabel: genderLabel(participant.gender),
     country: participant.country,
-    countryName: participant.countryName,
+    countryName: country === undefined ? participant.countryName : countryLabel(country),
     organisation: participant.organisation,
     stakeholderGroup: participant.stakeholderGroup,
-    groupLabel: STAKEHOLDER_GROUP_LABELS[participant.stakeholderGroup],
+    groupLabel: stakeholderGroupLabel(participant.stakeholderGroup),
     email: participant.email,
     phone: participant.phone,
     createdAt: participant.createdAt,

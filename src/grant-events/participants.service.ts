@@ -109,8 +109,8 @@ export class ParticipantsService {
     return row;
   }
 
-  /** Every country by English name, for the participant forms. */
-  countries(): Promise<{ alpha2: string; name_en: string }[]> {
+  /** Every country (English and French names, by English name), for the participant pages. */
+  countries(): Promise<{ alpha2: string; name_en: string; name_fr: string }[]> {
     return this.repository.countries(this.dataSource.manager);
   }
 

@@ -1,6 +1,7 @@
 import { FieldError } from '../common/errors/problem';
 import { FormBody } from '../donors/donors-page.service';
 import { Money } from '../money/money';
+import { formatNumber, readAmount, uiText } from '../web/ui-i18n';
 import { PledgeResponse } from './dto/pledge.dto';
 
 /** Empty rows under the schedule, so that instalments can be added without script. */
@@ -50,13 +51,6 @@ export function editable(pledge: PledgeResponse): PledgeResponse['instalments'] 
   );
 }
 
-/** "40000.00" → "40,000.00", as amounts are typed and shown elsewhere (on the string). */
-function grouped(amount: string): string {
-  const [whole, fraction] = amount.split('.');
-  const digits = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? digits : `${digits}.${fraction}`;
-}
-
 /** The form as first shown: the current schedule, nothing changed. */
 export function initialAmendForm(pledge: PledgeResponse, today: string): AmendForm {
   return {
@@ -67,14 +61,18 @@ export function initialAmendForm(pledge: PledgeResponse, today: string): AmendFo
     rows: editable(pledge).map((instalment) => ({
       seq: instalment.seq,
       dueDate: instalment.dueDate,
-      amount: grouped(instalment.amount.amount),
+      // "40,000.00", in French "40 000,00": as the officer would type it.
+      amount: formatNumber(instalment.amount.amount),
       remove: false,
     })),
     added: [],
   };
 }
 
-/** The form as typed; empty added rows are dropped (blank ones are shown again). */
+/**
+ * The form as typed (shown again as typed); empty added rows are dropped (blank ones are shown
+ * again). Amounts are read in the user's language when the request is made (toAmendRequest).
+ */
 export function readAmendForm(pledge: PledgeResponse, body: FormBody): AmendForm {
   const added: AddRow[] = [];
   for (let index = 0; index < MAX_ADD_ROWS; index++) {
@@ -131,7 +129,8 @@ export function toAmendRequest(
     }
     const entry: Record<string, unknown> = { seq: row.seq };
     if (row.dueDate !== now.dueDate) entry.dueDate = row.dueDate;
-    if (amountChanged(row.amount, now.amount)) entry.amount = row.amount;
+    const amount = readAmount(row.amount);
+    if (amountChanged(amount, now.amount)) entry.amount = amount;
     if (Object.keys(entry).length > 1) {
       change.push(entry);
       changeSeqs.push(row.seq);
@@ -140,21 +139,27 @@ export function toAmendRequest(
   const instalments: Record<string, unknown> = {};
   if (change.length > 0) instalments.change = change;
   if (form.added.length > 0) {
-    instalments.add = form.added.map((row) => ({ dueDate: row.dueDate, amount: row.amount }));
+    instalments.add = form.added.map((row) => ({
+      dueDate: row.dueDate,
+      amount: readAmount(row.amount),
+    }));
   }
   if (remove.length > 0) instalments.remove = remove;
   const request: Record<string, unknown> = { date: form.date, reason: form.reason, instalments };
-  if (form.amount !== '') request.amount = form.amount;
+  if (form.amount !== '') request.amount = readAmount(form.amount);
   if (dryRun) request.dryRun = true;
   return { request, changeSeqs, removeSeqs: remove };
 }
 
-/** Puts each refusal next to the input it is about, and lists them all at the top. */
+/**
+ * Puts each refusal next to the input it is about, and lists them all at the top; `describe`
+ * gives the message the page shows for a refusal (in the user's language).
+ */
 export function placeErrors(
   errors: readonly FieldError[],
   changeSeqs: readonly number[],
   removeSeqs: readonly number[],
-  describe: (text: string) => string,
+  describe: (error: FieldError) => string,
 ): PlacedErrors {
   const placed: PlacedErrors = { rows: new Map(), added: new Map(), fields: {}, summary: [] };
   const into = (
@@ -168,13 +173,16 @@ export function placeErrors(
     map.set(key, messages);
   };
   for (const given of errors) {
-    const reason = describe(given.reason);
+    const reason = describe(given);
     const change = /^instalments\.change\[(\d+)\](?:\.(\w+))?$/.exec(given.field);
     const seq = change === null ? undefined : changeSeqs[Number(change[1])];
     if (change !== null && seq !== undefined) {
       const name = change[2] === 'dueDate' ? 'dueDate' : 'amount';
       into(placed.rows, seq, name, reason);
-      placed.summary.push({ href: `#seq-${seq}-${name}`, message: `Instalment ${seq}: ${reason}` });
+      placed.summary.push({
+        href: `#seq-${seq}-${name}`,
+        message: uiText('pledges.amend.rowError', { seq, message: reason }),
+      });
       continue;
     }
     const removal = /^instalments\.remove\[(\d+)\]$/.exec(given.field);
@@ -183,7 +191,7 @@ export function placeErrors(
       into(placed.rows, removed, 'remove', reason);
       placed.summary.push({
         href: `#seq-${removed}-remove`,
-        message: `Instalment ${removed}: ${reason}`,
+        message: uiText('pledges.amend.rowError', { seq: removed, message: reason }),
       });
       continue;
     }
@@ -193,7 +201,7 @@ export function placeErrors(
       into(placed.added, index, add[2], reason);
       placed.summary.push({
         href: `#add-${index}-${add[2]}`,
-        message: `New instalment ${index + 1}: ${reason}`,
+        message: uiText('pledges.amend.newRowError', { number: index + 1, message: reason }),
       });
       continue;
     }

@@ -12,6 +12,7 @@ import { DonorsService } from '../donors/donors.service';
 import { FundsService } from '../funds/funds.service';
 import { MoneyResponse } from '../ledger/dto/journal.dto';
 import { earmarkGroups, field, formKey, InvalidFormError, validated } from '../web/page-forms';
+import { fieldMessage, formatAmount, hasUiText, readAmount, uiText } from '../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   AgreePledgeRequest,
@@ -44,41 +45,31 @@ const MIN_ROWS = 4;
 const DONOR_CHOICES = 200;
 const WRITERS = ['finance_officer'];
 
-export const STATUS_LABELS: Record<PledgeStatus, string> = {
-  announced: 'Announced',
-  agreed: 'Agreed',
-  'partially-paid': 'Partially paid',
-  paid: 'Paid',
-  overdue: 'Overdue',
-  'written-off': 'Written off',
-  cancelled: 'Cancelled',
-};
-
-const PERIOD_LABELS: Record<(typeof SCHEDULE_PERIODS)[number], string> = {
-  month: 'Monthly',
-  quarter: 'Quarterly',
-  year: 'Yearly',
-};
+/** A pledge's or an instalment's status as the interface names it (pledges.statuses.*). */
+export function statusLabel(status: PledgeStatus): string {
+  return uiText(`pledges.statuses.${status}`);
+}
 
 /** The actions of the detail page, each a form of its own. */
 export const PLEDGE_ACTIONS = ['agreement', 'conditions-met', 'cancellation', 'write-off'] as const;
 export type PledgeAction = (typeof PLEDGE_ACTIONS)[number];
 
-/** Actions that cannot be undone by the one who does them: a ticked "I confirm" is required. */
-const CONFIRMED: readonly PledgeAction[] = ['agreement', 'cancellation', 'write-off'];
+/**
+ * Actions that cannot be undone by the one who does them: a ticked "I confirm" is required.
+ * Recording the conditions as met posts revenue, as final as the agreement's entry.
+ */
+const CONFIRMED: readonly PledgeAction[] = [
+  'agreement',
+  'conditions-met',
+  'cancellation',
+  'write-off',
+];
 
-const DONE_NOTICES: Record<string, string> = {
-  created: 'Pledge recorded (announced, off-ledger until its agreement is recorded).',
-  agreement: 'Agreement recorded and booked.',
-  'conditions-met': 'Conditions recorded as met; the contribution is now revenue.',
-  amended: 'Amendment recorded: the schedule below is the one now in force.',
-};
-
-const CHANGE_LABELS: Record<string, string> = {
-  unchanged: 'Unchanged',
-  changed: 'Changed',
-  added: 'Added',
-};
+/** The notice after a done action (?done=…), none for anything else. */
+function doneNotice(done: string): string | null {
+  const key = `pledges.detail.notices.${done}`;
+  return done !== '' && hasUiText(key) ? uiText(key) : null;
+}
 
 /**
  * The "Reminders" section of the pledge page, filled by the reminders module
@@ -201,9 +192,9 @@ export class PledgesPageService implements OnModuleInit {
     return this.views.render(
       'pledges',
       {
-        title: 'Pledges',
+        title: uiText('pledges.list.title'),
         active: 'pledges',
-        error,
+        error: error === null ? null : uiText('pledges.list.filterError', { detail: error }),
         fundOptions: funds.map((fund) => ({
           value: fund.code,
           label: `${fund.code} — ${fund.name}`,
@@ -211,7 +202,7 @@ export class PledgesPageService implements OnModuleInit {
         })),
         statusOptions: PLEDGE_STATUSES.map((status) => ({
           value: status,
-          label: STATUS_LABELS[status],
+          label: statusLabel(status),
           selected: status === raw.status,
         })),
         donorOptions: donors.items.map((donor) => ({
@@ -270,7 +261,7 @@ export class PledgesPageService implements OnModuleInit {
       const html = await this.renderForm(
         form,
         error.errors ?? [],
-        error.errors?.length ? null : error.detail,
+        error.errors?.length ? null : uiText('pledges.errors.refused', { detail: error.detail }),
         viewer,
       );
       return { status: error.status, html };
@@ -291,7 +282,7 @@ export class PledgesPageService implements OnModuleInit {
       errors.push({
         field: 'confirm',
         rule: 'confirmed',
-        reason: 'tick the box to confirm: this cannot be undone',
+        reason: uiText('pledges.errors.confirmAction'),
       });
     }
     const path = `/pledges/${id}/${action}`;
@@ -336,7 +327,9 @@ export class PledgesPageService implements OnModuleInit {
         action,
         values,
         errors: fieldMessages(error.errors ?? []),
-        formError: error.errors?.length ? null : error.detail,
+        formError: error.errors?.length
+          ? null
+          : uiText('pledges.errors.refused', { detail: error.detail }),
       };
       const reminders = await this.remindersSection(pledge, viewer);
       return {
@@ -366,7 +359,7 @@ export class PledgesPageService implements OnModuleInit {
             {
               field: 'confirm',
               rule: 'confirmed',
-              reason: 'tick the box to confirm: an amendment cannot be undone',
+              reason: uiText('pledges.errors.confirmAmendment'),
             },
           ];
     try {
@@ -379,8 +372,12 @@ export class PledgesPageService implements OnModuleInit {
       return { redirect: `/pledges/${id}?done=amended` };
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 404 || error.status >= 500) throw error;
-      const errors = placeErrors(error.errors ?? [], changeSeqs, removeSeqs, groupAmounts);
-      const formError = error.errors?.length ? null : error.detail;
+      const errors = placeErrors(error.errors ?? [], changeSeqs, removeSeqs, (given) =>
+        pledgeFieldMessage(given, 'amend'),
+      );
+      const formError = error.errors?.length
+        ? null
+        : uiText('pledges.errors.refused', { detail: error.detail });
       const html = this.renderAmend(pledge, form, viewer, { errors, formError });
       return { status: error.status, html };
     }
@@ -406,7 +403,7 @@ export class PledgesPageService implements OnModuleInit {
     return this.views.render(
       'pledge-amend',
       {
-        title: `Amend pledge ${pledge.reference}`,
+        title: uiText('pledges.amend.title', { reference: pledge.reference }),
         active: 'pledges',
         pledge: { ...toRow(pledge), href: `/pledges/${pledge.id}` },
         currency: pledge.amount.currency,
@@ -429,7 +426,7 @@ export class PledgesPageService implements OnModuleInit {
             amount: row?.amount ?? money(instalment.amount),
             remove: row?.remove ?? false,
             paid: money(instalment.paid),
-            statusLabel: STATUS_LABELS[instalment.status],
+            statusLabel: statusLabel(instalment.status),
             errors: errors?.rows.get(instalment.seq) ?? {},
           };
         }),
@@ -446,7 +443,7 @@ export class PledgesPageService implements OnModuleInit {
                   dueDate: line.dueDate,
                   amount: money(line.amount),
                   change: line.change ?? 'unchanged',
-                  changeLabel: CHANGE_LABELS[line.change ?? 'unchanged'],
+                  changeLabel: uiText(`pledges.changes.${line.change ?? 'unchanged'}`),
                 })),
                 removed: preview.removed.map((seq) => {
                   const line = preview.scheduleBefore.find((before) => before.seq === seq);
@@ -483,8 +480,10 @@ export class PledgesPageService implements OnModuleInit {
     const pending =
       done === 'cancellation' || done === 'write-off'
         ? {
-            what: done === 'cancellation' ? 'cancellation' : 'write-off',
-            approvalId: approval,
+            sent:
+              approval === ''
+                ? uiText(`pledges.detail.pending.${done}`)
+                : uiText(`pledges.detail.pending.${done}Request`, { id: approval }),
           }
         : null;
     const state = options.state;
@@ -504,9 +503,9 @@ export class PledgesPageService implements OnModuleInit {
     return this.views.render(
       'pledge',
       {
-        title: `Pledge ${pledge.reference}`,
+        title: uiText('pledges.detail.title', { reference: pledge.reference }),
         active: 'pledges',
-        notice: DONE_NOTICES[done] ?? null,
+        notice: doneNotice(done),
         pending,
         reminders: options.reminders ?? null,
         pledge: {
@@ -515,7 +514,7 @@ export class PledgesPageService implements OnModuleInit {
           agreement: pledge.agreement,
           ending: pledge.ending,
           endingLabel:
-            pledge.ending === null ? null : STATUS_LABELS[pledge.ending.kind as PledgeStatus],
+            pledge.ending === null ? null : statusLabel(pledge.ending.kind as PledgeStatus),
           paid: money(pledge.paid),
           amountOverdue: money(pledge.amountOverdue),
           outstandingFunctional: money(pledge.outstandingFunctional),
@@ -532,22 +531,25 @@ export class PledgesPageService implements OnModuleInit {
           paid: money(instalment.paid),
           amountDue: money(instalment.amountDue),
           status: instalment.status,
-          statusLabel: STATUS_LABELS[instalment.status],
+          statusLabel: statusLabel(instalment.status),
           daysOverdue: instalment.daysOverdue,
         })),
         aging: pledge.aging.map((bucket) => ({
           bucket: bucket.bucket,
+          label: uiText(`pledges.aging.${bucket.bucket}`),
           amounts: bucket.amounts.map(money).join(', '),
           functional: money(bucket.functional),
         })),
         events: [
           ...pledge.events.map((event) => ({
             ...event,
+            kindLabel: uiText(`pledges.events.${event.kind}`),
             amendment: null,
             entryNumber: pledge.entries.find((entry) => entry.id === event.entryId)?.number ?? null,
           })),
           ...pledge.amendments.map((amendment) => ({
-            kind: `amendment ${amendment.number}`,
+            kind: 'amendment',
+            kindLabel: uiText('pledges.events.amendment', { number: amendment.number }),
             on: amendment.date,
             reason: amendment.reason,
             documentRef: null,
@@ -593,7 +595,7 @@ export class PledgesPageService implements OnModuleInit {
             !ended &&
             pledge.agreement!.conditional &&
             pledge.agreement!.conditionsMetOn === null
-              ? formOf('conditions-met', { date: today })
+              ? formOf('conditions-met', { date: today, confirm: false })
               : null,
           cancellation:
             canWrite && !ended
@@ -643,24 +645,24 @@ export class PledgesPageService implements OnModuleInit {
     const fieldErrors: Record<string, string> = {};
     const summary: { href: string; message: string }[] = [];
     for (const given of errors) {
-      const error = { field: given.field, reason: groupAmounts(given.reason) };
-      const row = /^instalments\[(\d+)\]\.(\w+)$/.exec(error.field);
+      const message = pledgeFieldMessage(given, 'create');
+      const row = /^instalments\[(\d+)\]\.(\w+)$/.exec(given.field);
       if (row !== null && rows[Number(row[1])] !== undefined) {
-        rows[Number(row[1])].errors[row[2]] ??= error.reason;
+        rows[Number(row[1])].errors[row[2]] ??= message;
         summary.push({
           href: `#row-${row[1]}-${row[2]}`,
-          message: `Instalment ${Number(row[1]) + 1}: ${error.reason}`,
+          message: uiText('pledges.form.rowError', { number: Number(row[1]) + 1, message }),
         });
         continue;
       }
-      const name = formField(error.field);
-      fieldErrors[name] ??= error.reason;
-      summary.push({ href: `#${name}`, message: error.reason });
+      const name = formField(given.field);
+      fieldErrors[name] ??= message;
+      summary.push({ href: `#${name}`, message });
     }
     return this.views.render(
       'pledge-form',
       {
-        title: 'New pledge',
+        title: uiText('pledges.form.title'),
         active: 'pledges',
         formError,
         errorSummary: summary,
@@ -681,7 +683,7 @@ export class PledgesPageService implements OnModuleInit {
         earmarkGroups: earmarkGroups(funds, form.earmark),
         periodOptions: SCHEDULE_PERIODS.map((period) => ({
           value: period,
-          label: PERIOD_LABELS[period],
+          label: uiText(`pledges.periods.${period}`),
           selected: period === form.period,
         })),
         formKey: randomUUID(),
@@ -702,12 +704,12 @@ function groupAmounts(text: string): string {
   );
 }
 
-/** USD 100000.00 → "USD 100,000.00": grouping on the decimal string, never through a float. */
+/**
+ * USD 100000.00 → "USD 100,000.00" (in French "100 000,00 USD"): grouped in the request's
+ * language on the decimal string, never through a float.
+ */
 export function money(value: MoneyResponse): string {
-  const [whole, fraction] = value.amount.split('.');
-  const sign = whole.startsWith('-') ? '-' : '';
-  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${value.currency} ${sign}${digits}${fraction === undefined ? '' : `.${fraction}`}`;
+  return formatAmount(value);
 }
 
 function toRow(pledge: PledgeSummaryResponse): Record<string, unknown> & { id: string } {
@@ -721,7 +723,7 @@ function toRow(pledge: PledgeSummaryResponse): Record<string, unknown> & { id: s
     donorHref: `/donors/${pledge.donor.id}`,
     amount: money(pledge.amount),
     status: pledge.status,
-    statusLabel: STATUS_LABELS[pledge.status],
+    statusLabel: statusLabel(pledge.status),
     outstanding: money(pledge.outstanding),
     announcedOn: pledge.announcedOn,
     nextDue:
@@ -763,8 +765,48 @@ function formField(name: string): string {
 
 function fieldMessages(errors: readonly FieldError[]): Record<string, string> {
   const messages: Record<string, string> = {};
-  for (const error of errors) messages[error.field] ??= error.reason;
+  for (const error of errors) messages[error.field] ??= pledgeFieldMessage(error, 'action');
   return messages;
+}
+
+/** An amount an API reason names: "CHF 90000.00". */
+const AMOUNT_IN_REASON = /\b([A-Z]{3}) (-?\d+(?:\.\d+)?)\b/g;
+
+/**
+ * The message beside a field of the pledge pages, in the interface's language: the pages' own
+ * text for the rule (pledges.errors.<form>.<rule>, then .fields.<field>.<rule>, then
+ * .rules.<rule>), given the API's reason and the amounts and date it names; else the common
+ * text of the rule (fieldMessage), else the API's reason. Amounts read as elsewhere on the page.
+ */
+export function pledgeFieldMessage(error: FieldError, form: 'create' | 'amend' | 'action'): string {
+  const params: Record<string, string> = { reason: groupAmounts(error.reason) };
+  [...error.reason.matchAll(AMOUNT_IN_REASON)].forEach(([, currency, amount], index) => {
+    params[`amount${index + 1}`] = money({ currency, amount });
+  });
+  const date = /\d{4}-\d{2}-\d{2}/.exec(error.reason)?.[0];
+  if (date !== undefined) params.date = date;
+  const direction = / (too much|missing)\)$/.exec(error.reason)?.[1];
+  if (direction !== undefined) {
+    params.direction = uiText(
+      `pledges.errors.amend.${direction === 'missing' ? 'missing' : 'tooMuch'}`,
+    );
+  }
+  const name = error.field.replace(/^.*\./, '').replace(/\[\d+\]$/, '');
+  const key = [
+    `pledges.errors.${form}.${error.rule}`,
+    `pledges.errors.fields.${name}.${error.rule}`,
+    `pledges.errors.rules.${error.rule}`,
+  ].find((candidate) => hasUiText(candidate));
+  if (key !== undefined) {
+    try {
+      return uiText(key, params);
+    } catch {
+      // A reason that does not name what the text needs (an amount, a date): said as it is.
+    }
+  }
+  // A typed amount the API's pattern refuses is the common "not a valid amount".
+  const rule = error.rule === 'matches' && name === 'amount' ? 'amount' : error.rule;
+  return groupAmounts(fieldMessage({ rule, reason: error.reason }));
 }
 
 function readAction(action: PledgeAction, body: FormBody): ActionValues {
@@ -778,7 +820,7 @@ function readAction(action: PledgeAction, body: FormBody): ActionValues {
         confirm: checked('confirm'),
       };
     case 'conditions-met':
-      return { date: field(body, 'date') };
+      return { date: field(body, 'date'), confirm: checked('confirm') };
     default:
       return {
         date: field(body, 'date'),
@@ -815,11 +857,12 @@ function readForm(body: FormBody): PledgeForm {
 
 /** The API request the form stands for: the chosen schedule only, the other one ignored. */
 function toCreateRequest(form: PledgeForm): Record<string, unknown> {
+  // Amounts as typed in the user's language ("150 000,50" in French) read as the API reads them.
   const request: Record<string, unknown> = {
     fund: form.fund,
     donorId: form.donorId,
     currency: form.currency,
-    amount: form.amount,
+    amount: readAmount(form.amount),
     announcedOn: form.announcedOn,
   };
   if (form.earmark !== '') request.earmark = form.earmark;
@@ -830,7 +873,10 @@ function toCreateRequest(form: PledgeForm): Record<string, unknown> {
       firstDueDate: form.firstDueDate,
     };
   } else if (form.rows.length > 0) {
-    request.instalments = form.rows.map((row) => ({ dueDate: row.dueDate, amount: row.amount }));
+    request.instalments = form.rows.map((row) => ({
+      dueDate: row.dueDate,
+      amount: readAmount(row.amount),
+    }));
   }
   return request;
 }

@@ -2,18 +2,11 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MailService } from '../mail/mail.service';
 import { PledgeResponse } from '../pledges/dto/pledge.dto';
 import { money, PledgesPageService } from '../pledges/pledges-page.service';
+import { uiText } from '../web/ui-i18n';
 import { Viewer } from '../web/view-renderer';
-import { ReminderDelivery, ReminderPolicyResponse } from './dto/reminder.dto';
+import { ReminderPolicyResponse } from './dto/reminder.dto';
 import { ReminderPolicyService } from './reminder-policy.service';
 import { RemindersService } from './reminders.service';
-
-const DELIVERY_LABELS: Record<ReminderDelivery, string> = {
-  sent: 'e-mailed',
-  pending: 'e-mail pending (not confirmed sent)',
-  failed: 'e-mail failed',
-  'no-mail': 'not e-mailed: mail is not configured',
-  'no-recipients': 'not e-mailed: no contact of the donor receives statements',
-};
 
 /** Fills the "Reminders" section of the pledge page (see pledge-reminders.hbs). */
 @Injectable()
@@ -37,31 +30,42 @@ export class RemindersPageSection implements OnModuleInit {
       rows: rows.map((reminder) => ({
         sentOn: reminder.sentOn,
         step: reminder.step,
-        stepLabel: reminder.step === 0 ? 'Before due date' : `Overdue ${reminder.step}`,
+        stepLabel:
+          reminder.step === 0
+            ? uiText('pledges.reminders.beforeDue')
+            : uiText('pledges.reminders.overdueStep', { step: reminder.step }),
         instalment: reminder.instalment,
         dueDate: reminder.dueDate,
         outstanding: money(reminder.outstanding),
         recipients: reminder.recipients.join(', '),
         delivery: reminder.delivery,
-        deliveryLabel: DELIVERY_LABELS[reminder.delivery],
+        deliveryLabel: uiText(`pledges.reminders.delivery.${reminder.delivery}`),
         deliveryError: reminder.deliveryError,
       })),
     };
   }
 }
 
+/** The policy in one sentence of the interface's language (pledges.reminders.policy.*). */
 function describePolicy(policy: ReminderPolicyResponse, mailConfigured: boolean): string {
-  const days = (n: number): string => `${n} day${n === 1 ? '' : 's'}`;
+  const text = (key: string, params: Record<string, string | number> = {}): string =>
+    uiText(`pledges.reminders.policy.${key}`, params);
+  const days = (n: number): string => text(n === 1 ? 'day' : 'days', { n });
   const rule = !policy.enabled
-    ? `Reminders are off for ${policy.fund}.`
-    : `${policy.fund}${policy.isDefault ? ' (default policy)' : ''}: a reminder ` +
-      (policy.daysBeforeDue === 0
-        ? 'on the due date'
-        : `${days(policy.daysBeforeDue)} before the due date`) +
-      (policy.maxOverdueReminders === 0
-        ? ', none once overdue.'
-        : `, then every ${days(policy.overdueEveryDays)} while overdue, ${policy.maxOverdueReminders} at most.`);
-  return mailConfigured
-    ? rule
-    : `${rule} E-mail is not configured: reminders are recorded, not sent.`;
+    ? text('off', { fund: policy.fund })
+    : text('rule', {
+        fund: text(policy.isDefault ? 'fundDefault' : 'fund', { fund: policy.fund }),
+        when:
+          policy.daysBeforeDue === 0
+            ? text('onDueDate')
+            : text('beforeDueDate', { days: days(policy.daysBeforeDue) }),
+        after:
+          policy.maxOverdueReminders === 0
+            ? text('noneOverdue')
+            : text('everyOverdue', {
+                days: days(policy.overdueEveryDays),
+                max: policy.maxOverdueReminders,
+              }),
+      });
+  return mailConfigured ? rule : text('mailOff', { rule });
 }

@@ -3,7 +3,15 @@ import { todayUtc } from '../common/calendar-date';
 import { AppError } from '../common/errors/app-error';
 import { createValidationPipe } from '../common/validation';
 import { FundsService } from '../funds/funds.service';
+import {
+  countryLabel,
+  genderLabel,
+  regionLabel,
+  stakeholderGroupLabel,
+} from '../grants/pages/grant-page-text';
 import { money } from '../pledges/pledges-page.service';
+import { ReferenceService } from '../reference/reference.service';
+import { currentLanguage, uiText } from '../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   GRANT_GROUPINGS,
@@ -18,14 +26,9 @@ import { DEFAULT_FUND } from './pledge-reconciliation.service';
 const PAGE_PATH = '/reports/grant-figures';
 const API_PATH = '/api/v1/reports/grant-figures';
 
-const GROUPING_LABELS: Record<GrantGrouping, string> = {
-  event: 'Event',
-  country: 'Country',
-  region: 'ITU-D region',
-  'ldc-status': 'LDC / developing status',
-  gender: 'Gender',
-  'stakeholder-group': 'Stakeholder group',
-};
+/** How a grouping is named: grants.figures.groupings.<grouping> in the catalogue. */
+const groupingLabel = (grouping: GrantGrouping): string =>
+  uiText(`grants.figures.groupings.${grouping}`);
 
 /** The grant figures' page: the API's figures with a group-by choice, an as-of date and CSV. */
 @Injectable()
@@ -33,6 +36,7 @@ export class GrantFiguresPageService {
   constructor(
     private readonly reports: GrantFiguresService,
     private readonly funds: FundsService,
+    private readonly reference: ReferenceService,
     private readonly views: ViewRenderer,
   ) {}
 
@@ -64,7 +68,7 @@ export class GrantFiguresPageService {
     return this.views.render(
       'grant-figures',
       {
-        title: 'Participation grant figures',
+        title: uiText('grants.figures.title'),
         active: 'reports',
         error,
         asOf,
@@ -76,7 +80,7 @@ export class GrantFiguresPageService {
         })),
         groupByOptions: GRANT_GROUPINGS.map((value) => ({
           value,
-          label: GROUPING_LABELS[value],
+          label: groupingLabel(value),
           selected: value === groupBy,
         })),
         eventOptions: events.map((event) => ({
@@ -86,22 +90,57 @@ export class GrantFiguresPageService {
         })),
         csvHref: `${API_PATH}?${csv.toString()}`,
         clearHref: PAGE_PATH,
-        report: report === null ? null : toView(report),
+        report: report === null ? null : toView(report, await this.groupNamer(report.groupBy)),
       },
       viewer,
     );
   }
+
+  /**
+   * How the page names a group: in English as the report does; in another language from the
+   * catalogue, and a country by the reference data's name in that language.
+   */
+  private async groupNamer(
+    grouping: GrantGrouping,
+  ): Promise<(line: GrantFiguresLineResponse) => string> {
+    if (currentLanguage() === 'en') return (figures) => figures.label;
+    switch (grouping) {
+      case 'country': {
+        const names = new Map(
+          (await this.reference.countries()).map((c) => [
+            c.alpha2,
+            countryLabel({ name_en: c.names.en, name_fr: c.names.fr }),
+          ]),
+        );
+        return (figures) => names.get(figures.key) ?? figures.label;
+      }
+      case 'region':
+        return (figures) =>
+          figures.key === 'none' ? uiText('grants.figures.noRegion') : regionLabel(figures.key);
+      case 'ldc-status':
+        return (figures) => uiText(`grants.figures.ldcStatus.${figures.key}`);
+      case 'gender':
+        return (figures) => genderLabel(figures.key);
+      case 'stakeholder-group':
+        return (figures) => stakeholderGroupLabel(figures.key);
+      default:
+        return (figures) => figures.label;
+    }
+  }
 }
 
-function toView(report: GrantFiguresResponse): Record<string, unknown> {
+function toView(
+  report: GrantFiguresResponse,
+  nameOf: (line: GrantFiguresLineResponse) => string,
+): Record<string, unknown> {
   return {
     fund: report.fund,
     asOf: report.asOf,
     event: report.event,
     functionalCurrency: report.functionalCurrency,
-    groupLabel: GROUPING_LABELS[report.groupBy],
+    groupLabel: groupingLabel(report.groupBy),
     empty: report.groups.length === 0,
-    groups: report.groups.map(line),
+    groups: report.groups.map((figures) => ({ ...line(figures), label: nameOf(figures) })),
     total: line(report.total),
     ledger: {
       expense: money(report.ledger.expense),

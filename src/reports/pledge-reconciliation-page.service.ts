@@ -6,6 +6,7 @@ import { DonorsService } from '../donors/donors.service';
 import { FundsService } from '../funds/funds.service';
 import { MoneyResponse } from '../ledger/dto/journal.dto';
 import { money } from '../pledges/pledges-page.service';
+import { uiText } from '../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../web/view-renderer';
 import {
   CurrencyFiguresResponse,
@@ -21,14 +22,9 @@ const DONOR_CHOICES = 200;
 const PAGE_PATH = '/reports/pledge-reconciliation';
 const API_PATH = '/api/v1/reports/pledge-reconciliation';
 
-const STAGE_LABELS: Record<ReconciliationStage, string> = {
-  announced: 'Announced (memo)',
-  agreed: 'Agreed',
-  'partially-paid': 'Partially paid',
-  paid: 'Paid',
-  'written-off': 'Written off',
-  cancelled: 'Cancelled',
-};
+function stageLabel(stage: ReconciliationStage): string {
+  return uiText(`pledges.reconciliation.stages.${stage}`);
+}
 
 /** The report's page: the same figures as the API, with an as-of date and a link to the CSV. */
 @Injectable()
@@ -73,9 +69,9 @@ export class PledgeReconciliationPageService {
     return this.views.render(
       'pledge-reconciliation',
       {
-        title: 'Pledge reconciliation',
+        title: uiText('pledges.reconciliation.title'),
         active: 'reports',
-        error,
+        error: error === null ? null : uiText('pledges.reconciliation.error', { detail: error }),
         asOf,
         fund,
         fundOptions: funds.map((f) => ({
@@ -122,7 +118,7 @@ function pledgeRow(pledge: PledgeReconciliationLineResponse): Record<string, unk
     reference: pledge.reference,
     earmark: pledge.earmark,
     stage: pledge.stage,
-    stageLabel: STAGE_LABELS[pledge.stage],
+    stageLabel: stageLabel(pledge.stage),
     memo: pledge.memo,
     reconciles: pledge.reconciles,
     allocations: pledge.allocations.map((allocation) => ({
@@ -135,7 +131,11 @@ function pledgeRow(pledge: PledgeReconciliationLineResponse): Record<string, unk
       value: money(allocation.value),
       relieved: money(allocation.relieved),
       fx: money(allocation.fx),
-      mark: allocation.reversal ? 'reversal' : allocation.reversed ? 'reversed' : null,
+      mark: allocation.reversal
+        ? uiText('pledges.reconciliation.marks.reversal')
+        : allocation.reversed
+          ? uiText('pledges.reconciliation.marks.reversed')
+          : null,
     })),
   };
 }

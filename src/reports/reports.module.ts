@@ -5,6 +5,7 @@ import { GrantsModule } from '../grants/grants.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { PledgesModule } from '../pledges/pledges.module';
 import { RatesModule } from '../rates/rates.module';
+import { ReferenceModule } from '../reference/reference.module';
 import { WebModule } from '../web/web.module';
 import { ContributionsPageController } from './contributions/contributions-page.controller';
 import { ContributionsPageService } from './contributions/contributions-page.service';
@@ -46,6 +47,7 @@ import { PledgeReconciliationService } from './pledge-reconciliation.service';
     GrantsModule,
     RatesModule,
     PledgesModule,
+    ReferenceModule,
   ],
   controllers: [
     ReportsIndexPageController,
@@ -77,6 +79,7 @@ import { PledgeReconciliationService } from './pledge-reconciliation.service';
   ],
   exports: [
     PledgeReconciliationService,
+    GrantAttributionService,
     GrantAttributionRepository,
     FundPositionService,
     ContributionsReportService,

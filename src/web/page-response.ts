@@ -10,7 +10,10 @@ export type FormBody = Record<string, unknown>;
 
 /** Who looks at the page: the signed-in user and the CSRF token its forms must carry. */
 export function viewerOf(request: AuthenticatedRequest): Viewer {
-  return { actor: request.actor, csrfToken: request.csrfToken };
+  // The language switch comes back to this page: only a GET can be opened again (a form sent
+  // back with its errors was a POST; the switch then goes to the start of the site).
+  const path = request.method === 'GET' ? request.originalUrl : undefined;
+  return { actor: request.actor, csrfToken: request.csrfToken, path };
 }
 
 /** Sends a page, or redirects with 303 (See Other) so that a reload never posts the form again. */

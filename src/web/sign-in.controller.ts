@@ -7,8 +7,10 @@ import { SignInForm } from '../auth/dto/identity.dto';
 import { IdentityService } from '../auth/identity.service';
 import { randomSecret, sameSecret } from '../auth/secrets';
 import { clearSessionCookie, sessionCookieValue, setSessionCookie } from '../auth/session-cookie';
-import { AuthenticatedRequest } from '../common/actor';
-import { ViewRenderer } from './view-renderer';
+import { Actor, AuthenticatedRequest } from '../common/actor';
+import { startPageFor } from './navigation';
+import { uiText } from './ui-i18n';
+import { isLocalPath, ViewRenderer } from './view-renderer';
 
 // Sign-in has no session yet, so its form is protected by a double-submit cookie instead. Over
 // TLS it takes the __Host- prefix (path /), so a sibling subdomain cannot plant a known value.
@@ -18,9 +20,17 @@ const TLS_FORM_COOKIE = '__Host-tf_sign_in_form';
 const formCookieName = (request: Request): string =>
   request.secure ? TLS_FORM_COOKIE : FORM_COOKIE;
 
-/** Only paths of this site: never `//evil.example` or an absolute URL. */
-function safeNext(next: string | undefined): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+/**
+ * The page asked for, if it is a path of this site (never `//evil.example` or an absolute URL);
+ * undefined when none was asked for, or another site was.
+ */
+function askedFor(next: string | undefined): string | undefined {
+  return isLocalPath(next) ? next : undefined;
+}
+
+/** Where a user goes once signed in: the page asked for, else the start page of its role. */
+function destination(next: string | undefined, actor: Actor | undefined): string {
+  return askedFor(next) ?? (actor === undefined ? undefined : startPageFor(actor.roles)) ?? '/';
 }
 
 @ApiExcludeController()
@@ -39,10 +49,10 @@ export class SignInController {
     @Query('next') next?: string,
   ): void {
     if (request.actor !== undefined) {
-      response.redirect(303, safeNext(next));
+      response.redirect(303, destination(next, request.actor));
       return;
     }
-    this.renderForm(request, response, 200, { next: safeNext(next), username: '', error: null });
+    this.renderForm(request, response, 200, { next: askedFor(next), username: '', error: null });
   }
 
   @Post('sign-in')
@@ -56,14 +66,14 @@ export class SignInController {
     const cookie = (request.cookies as Record<string, string> | undefined)?.[
       formCookieName(request)
     ];
-    const next = safeNext(form.next);
+    const next = askedFor(form.next);
     const username = form.username ?? '';
     // A missing or stale form token: the form is shown again (400), with a fresh token.
     if (cookie === undefined || !sameSecret(cookie, form._csrf ?? '')) {
       this.renderForm(request, response, 400, {
         next,
         username,
-        error: 'The form expired. Please sign in again.',
+        error: uiText('signin.errors.expired'),
       });
       return;
     }
@@ -71,7 +81,7 @@ export class SignInController {
       this.renderForm(request, response, 400, {
         next,
         username,
-        error: 'Enter your user name and password.',
+        error: uiText('signin.errors.empty'),
       });
       return;
     }
@@ -83,14 +93,21 @@ export class SignInController {
       );
       response.clearCookie(formCookieName(request), { path: request.secure ? '/' : '/sign-in' });
       setSessionCookie(request, response, session.token, session.expiresAt);
-      response.redirect(303, next);
+      // Without a page asked for, each role lands on its own start page.
+      const actor =
+        next === undefined
+          ? (await this.identity.actorForSession(session.token))?.actor
+          : undefined;
+      response.redirect(303, destination(next, actor));
     } catch (error) {
       if (error instanceof TooManySignInAttemptsError) {
         response.setHeader('Retry-After', String(error.retryAfterSeconds));
         this.renderForm(request, response, 429, {
           next,
           username,
-          error: error.detail,
+          error: uiText('signin.errors.tooMany', {
+            minutes: Math.ceil(error.retryAfterSeconds / 60),
+          }),
         });
         return;
       }
@@ -98,7 +115,7 @@ export class SignInController {
         this.renderForm(request, response, 401, {
           next,
           username,
-          error: error.detail,
+          error: uiText('signin.errors.failed'),
         });
         return;
       }
@@ -122,7 +139,7 @@ export class SignInController {
     request: Request,
     response: Response,
     status: number,
-    fields: { next: string; username: string; error: string | null },
+    fields: { next: string | undefined; username: string; error: string | null },
   ): void {
     const formToken = randomSecret('');
     response.cookie(formCookieName(request), formToken, {
@@ -135,12 +152,23 @@ export class SignInController {
       .status(status)
       .type('html')
       .send(
-        this.views.render('sign-in', {
-          title: 'Sign in',
-          active: 'sign-in',
-          formToken,
-          ...fields,
-        }),
+        this.views.render(
+          'sign-in',
+          {
+            title: uiText('signin.title'),
+            active: 'sign-in',
+            formToken,
+            ...fields,
+            next: fields.next ?? '',
+          },
+          // The language switch comes back to this form, with the page it was asked for.
+          {
+            path:
+              fields.next === undefined
+                ? '/sign-in'
+                : `/sign-in?next=${encodeURIComponent(fields.next)}`,
+          },
+        ),
       );
   }
 }

@@ -5,6 +5,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { Actor } from '../common/actor';
 import { APP_INFO } from '../common/app-info';
 import { registerHelpers } from './view-helpers';
+import { currentLanguage, UI_LANGUAGES, uiText } from './ui-i18n';
 
 const VIEWS_DIR = join(__dirname, 'views');
 const APP_NAME = 'Trust-fund contribution tracker';
@@ -15,6 +16,8 @@ type Template = Handlebars.TemplateDelegate<Record<string, unknown>>;
 export interface Viewer {
   actor?: Actor;
   csrfToken?: string;
+  /** The path (and query) of the page, for the language switch to come back to. */
+  path?: string;
 }
 
 /**
@@ -66,8 +69,18 @@ export class ViewRenderer implements OnModuleInit {
   ): string {
     const template = this.pages.get(page);
     if (template === undefined) throw new Error(`no page template "${page}"`);
+    const lang = currentLanguage();
+    const back = encodeURIComponent(safeReturnPath(viewer.path));
     const full = {
       active: null,
+      lang,
+      // The header's switch: a plain link per language (no JavaScript), back to this page.
+      languages: UI_LANGUAGES.map((code) => ({
+        code,
+        name: uiText(`languages.${code}`, {}, code),
+        href: `/language?lang=${code}&next=${back}`,
+        current: code === lang,
+      })),
       appName: APP_NAME,
       appVersion: APP_INFO.version,
       ...context,
@@ -84,6 +97,16 @@ export class ViewRenderer implements OnModuleInit {
     if (partial === undefined) throw new Error(`no partial "${name}"`);
     return partial(context);
   }
+}
+
+/** A local path to come back to (never another site: `//host` and `\\` are refused). */
+export function safeReturnPath(path: string | undefined): string {
+  return isLocalPath(path) ? path : '/';
+}
+
+/** Whether `path` is a path of this site (`/x`), never another site's (`//host`, `\\`). */
+export function isLocalPath(path: unknown): path is string {
+  return typeof path === 'string' && /^\/(?!\/)[^\s\\]*$/.test(path);
 }
 
 function hbsFiles(dir: string, nested = false): string[] {

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseConnection } from '../database/database-connection';
+import { startPageFor } from './navigation';
+import { PageResult } from './page-response';
+import { uiText } from './ui-i18n';
 import { ViewRenderer, Viewer } from './view-renderer';
 
 @Injectable()
@@ -9,11 +12,21 @@ export class WebService {
     private readonly database: DatabaseConnection,
   ) {}
 
+  /**
+   * `/`: a signed-in user goes on to its start page (its work, approvals, dashboard…); the home
+   * page is for those not signed in, and for a user who holds no role yet.
+   */
+  async home(viewer: Viewer): Promise<PageResult> {
+    const start = viewer.actor === undefined ? undefined : startPageFor(viewer.actor.roles);
+    if (start !== undefined) return { redirect: start };
+    return { status: 200, html: await this.homePage(viewer) };
+  }
+
   async homePage(viewer: Viewer): Promise<string> {
     return this.views.render(
       'home',
       {
-        title: 'Home',
+        title: uiText('home.title'),
         active: 'home',
         status: await this.systemStatus(),
       },

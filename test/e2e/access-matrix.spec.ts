@@ -37,6 +37,7 @@ const MATRIX: Record<string, Expected> = {
   'GET /api/v1/info': 'public',
   'GET /': 'public',
   'GET /partials/system-status': 'public',
+  'GET /language': 'public',
   'GET /sign-in': 'public',
   'POST /sign-in': 'public',
   'POST /sign-out': 'public',
@@ -253,6 +254,7 @@ const MATRIX: Record<string, Expected> = {
   'GET /reports/cash-forecast': STAFF,
   'GET /api/v1/reports/council': STAFF,
   'GET /dashboard': STAFF,
+  'GET /work': OFFICERS,
   'POST /api/v1/funds/:fund/revaluations': OFFICERS,
   'GET /api/v1/funds/:fund/revaluations': STAFF,
   'GET /api/v1/exports/iati': STAFF,
@@ -261,6 +263,8 @@ const MATRIX: Record<string, Expected> = {
   'GET /api/v1/reports/fund-position': STAFF,
   'GET /reports/fund-position': STAFF,
   'GET /api/v1/reports/grant-attribution': [...STAFF, 'donor'],
+  'GET /portal': ['donor'],
+  'GET /portal/pledges/:id': ['donor'],
 };
 
 /** What an object-level case gets to build its URL with. */
@@ -313,6 +317,21 @@ const DONOR_OBJECT_CASES: Record<
       });
     expect(res.status).toBe(201);
     return `/api/v1/pledges/${res.body.id as string}/reminders`;
+  },
+  'GET /portal/pledges/:id': async ({ app, otherDonorId, officer }) => {
+    const res = await request(app.getHttpServer())
+      .post('/api/v1/pledges')
+      .set(officer)
+      .send({
+        fund: 'WSIS-TF',
+        donorId: otherDonorId,
+        currency: 'CHF',
+        amount: '750.00',
+        announcedOn: '2026-01-15',
+        instalments: [{ dueDate: '2026-09-30', amount: '750.00' }],
+      });
+    expect(res.status).toBe(201);
+    return `/portal/pledges/${res.body.id as string}`;
   },
 };
 

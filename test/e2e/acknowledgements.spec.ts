@@ -206,6 +206,21 @@ describe(AcknowledgementsService.name, () => {
     expect(rows).toHaveLength(0);
     const page = await as(officer).get(`/documents/${letter.id as string}`);
     expect(page.text).toContain('data-testid="mail-not-configured"');
+    // From the page, sending asks for the confirmation before anything else.
+    const unconfirmed = await as(officer)
+      .post(`/documents/${letter.id as string}/send`)
+      .type('form')
+      .send({});
+    expect(unconfirmed.status).toBe(422);
+    const confirmed = await as(officer)
+      .post(`/documents/${letter.id as string}/send`)
+      .type('form')
+      .send({ confirm: 'yes' });
+    expect(confirmed.status).toBeGreaterThanOrEqual(409);
+    expect(confirmed.text).toContain('data-testid="send-error"');
+    expect(confirmed.text).toContain('MAIL_URL');
+    const after = await sql.query(`SELECT 1 FROM audit_log WHERE action LIKE '%.send'`);
+    expect(after.rows).toHaveLength(0);
   });
 
   it("keeps a donor user to its own donor's letters", async () => {
@@ -236,7 +251,7 @@ describe(AcknowledgementsService.name, () => {
     const again = await as(officer)
       .post('/acknowledgements')
       .type('form')
-      .send({ receiptId: receipts.tonga.id, language: '' });
+      .send({ receiptId: receipts.tonga.id, language: '', confirm: 'yes' });
     expect(again.status).toBe(409);
     expect(again.text).toContain('already has acknowledgement');
 
@@ -247,10 +262,21 @@ describe(AcknowledgementsService.name, () => {
       grossAmount: '75.00',
       donorId: donors.tonga,
     });
-    const issued = await as(officer)
+    // Issuing asks for the confirmation first, and issues nothing without it.
+    const unconfirmed = await as(officer)
       .post('/acknowledgements')
       .type('form')
       .send({ receiptId: fresh.body.id, language: 'ru' });
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.text).toContain('id="confirm-error"');
+    expect(unconfirmed.text).toContain('tick the box to confirm');
+    // The choices made are kept.
+    expect(unconfirmed.text).toMatch(new RegExp(`value="${fresh.body.id as string}" selected`));
+    expect(unconfirmed.text).toMatch(/value="ru" selected/);
+    const issued = await as(officer)
+      .post('/acknowledgements')
+      .type('form')
+      .send({ receiptId: fresh.body.id, language: 'ru', confirm: 'yes' });
     expect(issued.status).toBe(303);
     const page = await as(officer).get(issued.headers.location);
     expect(page.status).toBe(200);

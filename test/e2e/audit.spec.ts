@@ -501,7 +501,27 @@ describe('audit trail through the API', () => {
         .set(auditor);
       expect(backwards.status).toBe(200);
       expect(backwards.text).toContain('must not be before from');
+      // The reason is beside the field, linked from the summary at the top.
+      expect(backwards.text).toMatch(/<a href="#(from|to)">(From|To): /);
+      expect(backwards.text).toMatch(/aria-describedby="(from|to)-error"/);
       expect((await http().get('/audit').set(officer)).status).toBe(403);
+
+      const french = await http()
+        .get('/audit')
+        .query({ entityType: 'fund', entityId: 'XSS-TF' })
+        .set(auditor)
+        .set('Accept-Language', 'fr');
+      expect(french.text).toContain('<html lang="fr">');
+      expect(french.text).toContain('<h1 id="audit-title">Piste d’audit</h1>');
+      expect(french.text).toContain('<label for="entityType">Type d’entité</label>');
+      expect(french.text).toContain('<th scope="col">Date (UTC)</th>');
+      expect(french.text).toContain('fund.create');
+      const nothing = await http()
+        .get('/audit')
+        .query({ entityId: 'NO-SUCH-THING' })
+        .set(auditor)
+        .set('Accept-Language', 'fr');
+      expect(nothing.text).toContain('Aucun enregistrement ne correspond.');
     });
   });
 });

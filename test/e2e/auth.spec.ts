@@ -33,7 +33,7 @@ interface Session {
   cookie: string;
   /** The raw session token, as the browser holds it. */
   token: string;
-  /** The session's CSRF token, read from the sign-out form of the home page. */
+  /** The session's CSRF token, read from the sign-out form of the page signed in to. */
   csrf: string;
 }
 
@@ -154,9 +154,10 @@ describe('authentication and user administration (HTTP)', () => {
     const line = setCookie(res, name);
     if (line === undefined) throw new Error(`sign-in set no ${name} cookie`);
     const cookie = `${name}=${cookieValue(line)}`;
-    const home = await from(http().get('/'), attempt).set('Cookie', cookie);
-    expect(home.status).toBe(200);
-    return { cookie, token: cookieValue(line), csrf: hiddenCsrf(home.text) };
+    // Without a page asked for, sign-in leads to the start page of the user's role.
+    const landing = await from(http().get(res.headers.location), attempt).set('Cookie', cookie);
+    expect(landing.status).toBe(200);
+    return { cookie, token: cookieValue(line), csrf: hiddenCsrf(landing.text) };
   }
 
   const me = (auth: { Authorization: string } | { Cookie: string }, client: Origin = {}) =>
@@ -377,12 +378,23 @@ describe('authentication and user administration (HTTP)', () => {
       expect(cookieValue(line!)).toMatch(/^tfs_[A-Za-z0-9_-]{43}$/);
     });
 
+    it('without a page asked for, leads to the start page of the role', async () => {
+      const res = await postSignIn(clerk);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/work');
+      // "/" itself sends a signed-in user on to the same start page.
+      const cookie = `${PLAIN_COOKIE}=${cookieValue(setCookie(res, PLAIN_COOKIE)!)}`;
+      const home = await http().get('/').set('Cookie', cookie);
+      expect(home.status).toBe(303);
+      expect(home.headers.location).toBe('/work');
+    });
+
     it.each(['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:x'])(
-      'never redirects off the site (next=%s goes to /)',
+      'never redirects off the site (next=%s goes to the start page)',
       async (next) => {
         const res = await postSignIn({ ...clerk, next });
         expect(res.status).toBe(303);
-        expect(res.headers.location).toBe('/');
+        expect(res.headers.location).toBe('/work');
       },
     );
 

@@ -265,6 +265,7 @@ describeWithBrowser('bank statement import and reconciliation in a browser', () 
       await rest.getByText('Create a receipt from this line').click();
       const form = rest.getByTestId('create-receipt-form');
       await form.getByLabel('Donor').selectOption({ label: 'Kingdom of Tonga' });
+      await form.getByLabel(/I confirm/).check();
       await Promise.all([
         page.waitForURL(/done=create-receipt/),
         form.getByRole('button', { name: 'Create receipt' }).click(),

@@ -3,6 +3,10 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { Role } from '../../src/auth/roles';
+import { ContributionsReportService } from '../../src/reports/contributions/contributions-report.service';
+import { ContributionsQuery } from '../../src/reports/contributions/dto/contributions.dto';
+import { ReportFiltersQuery } from '../../src/reports/dto/report-filters.dto';
+import { ReportTable } from '../../src/reports/report-table';
 import { approve } from '../support/approvals';
 import { authedHttp, createTestApp, TestUsers } from '../support/test-app';
 import { connect, createTestDatabase, TestDatabase } from '../support/test-database';
@@ -624,6 +628,120 @@ describe('contributions reports', () => {
     const bad = await as('auditor').get('/reports/contributions?from=2026-12-01&to=2026-01-01');
     expect(bad.status).toBe(200);
     expect(bad.text).toContain('data-testid="report-error"');
+  });
+
+  /** Each table of a report page: its caption, column names and rows, as a reader sees them. */
+  function pageTables(
+    html: string,
+  ): Array<{ caption: string; columns: string[]; rows: string[][] }> {
+    const text = (fragment: string) =>
+      fragment
+        .replace(/<[^>]+>/g, '')
+        .replace(/&#x27;/g, "'")
+        .replace(/&#x3D;/g, '=')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .trim();
+    return [...html.matchAll(/<table class="data-table">([\s\S]*?)<\/table>/g)].map(
+      ([, table]) => ({
+        caption: text(/<caption[^>]*>([\s\S]*?)<\/caption>/.exec(table)![1]),
+        columns: [...table.matchAll(/<th scope="col"[^>]*>([\s\S]*?)<\/th>/g)].map((m) =>
+          text(m[1]),
+        ),
+        rows: [...table.matchAll(/<tr data-testid="report-(?:row|total)">([\s\S]*?)<\/tr>/g)].map(
+          ([, row]) => [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => text(m[1])),
+        ),
+      }),
+    );
+  }
+
+  it('pages name the tables as the reports do in English, and in French when asked', async () => {
+    const reports = app.get(ContributionsReportService);
+    const filters = (values: Partial<ReportFiltersQuery>) =>
+      Object.assign(new ReportFiltersQuery(), values);
+    const english: Array<[string, ReportTable[]]> = [
+      [
+        '/reports/contributions?from=2026-01-01&to=2026-12-31&groupBy=donor',
+        reports.contributionsTables(
+          await reports.contributions(
+            Object.assign(new ContributionsQuery(), {
+              from: '2026-01-01',
+              to: '2026-12-31',
+              groupBy: 'donor',
+            }),
+          ),
+        ),
+      ],
+      [
+        '/reports/outstanding-pledges?asOf=2026-11-30',
+        reports.outstandingTables(await reports.outstanding(filters({ asOf: '2026-11-30' }))),
+      ],
+      [
+        '/reports/cash-forecast?asOf=2026-11-30',
+        reports.cashForecastTables(await reports.cashForecast(filters({ asOf: '2026-11-30' }))),
+      ],
+    ];
+    for (const [path, tables] of english) {
+      const page = await as('management').get(path).set('Accept-Language', 'en');
+      expect(pageTables(page.text).map(({ caption, columns }) => ({ caption, columns }))).toEqual(
+        tables.map((table) => ({
+          caption: table.title,
+          columns: table.columns.map((column) => column.label),
+        })),
+      );
+    }
+
+    const contributions = await as('management')
+      .get('/reports/contributions?from=2026-01-01&to=2026-12-31&groupBy=donor')
+      .set('Accept-Language', 'fr-CH, fr;q=0.9, en;q=0.5');
+    expect(contributions.status).toBe(200);
+    expect(contributions.text).toContain('<html lang="fr">');
+    expect(contributions.text).toContain('<label for="groupBy">Regrouper par</label>');
+    const [byDonor] = pageTables(contributions.text);
+    expect(byDonor.caption).toBe(
+      'Contributions à WSIS-TF par donateur, du 2026-01-01 au 2026-12-31',
+    );
+    expect(byDonor.columns).toEqual([
+      'Donateur',
+      'Donateurs',
+      'Annonces de contribution',
+      'Annoncé (CHF)',
+      'Reçu (CHF)',
+      'Créance soldée (CHF)',
+      'Change réalisé (CHF)',
+      'Part du reçu (%)',
+    ]);
+    // The figures of the total row, grouped the French way (U+202F, a decimal comma).
+    const total = byDonor.rows[byDonor.rows.length - 1];
+    expect(total[0]).toBe('Total');
+    expect(total).toContain('2\u202f788,89');
+    expect(total).toContain('976,47');
+
+    const outstanding = await as('auditor')
+      .get('/reports/outstanding-pledges?asOf=2026-11-30')
+      .set('Accept-Language', 'fr');
+    expect(outstanding.text).toContain(
+      '<h1 id="report-title">Annonces de contribution en souffrance</h1>',
+    );
+    const [aged] = pageTables(outstanding.text);
+    expect(aged.columns).toContain('1 à 30 jours (CHF)');
+    expect(aged.rows[aged.rows.length - 1]).toContain('2\u202f333,33');
+
+    const forecast = await as('auditor')
+      .get('/reports/cash-forecast?asOf=2026-11-30')
+      .set('Accept-Language', 'fr');
+    expect(forecast.text).toContain('<h1 id="report-title">Prévision de trésorerie</h1>');
+    expect(forecast.text).toContain('2\u202f364,71');
+
+    // A refused filter: the reason beside its field, and a summary linking to it, in French.
+    const bad = await as('auditor')
+      .get('/reports/contributions?from=2026-12-01&to=2026-01-01')
+      .set('Accept-Language', 'fr');
+    expect(bad.text).toContain('Les filtres ne sont pas valables :');
+    const field = /<a href="#(\w+)">(Du|Au) : /.exec(bad.text);
+    expect(field).not.toBeNull();
+    expect(bad.text).toContain(`id="${field![1]}-error"`);
+    expect(bad.text).toContain(`aria-describedby="${field![1]}-error"`);
   });
 
   it('a donor user sees none of these reports', async () => {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
+import { Page } from 'playwright-core';
+import { accessibilityViolations } from '../support/accessibility';
 import { approve } from '../support/approvals';
 import {
   BrowserApp,
@@ -20,6 +22,32 @@ type Body = Record<string, any>;
 const USERNAME = 'nadia.haddad';
 const PASSWORD = 'correct horse battery staple 42';
 
+/** U+202F between thousands, a comma before the cents: "7 000,00" in French. */
+const FRENCH_FIGURE = /\d\u202f\d{3},\d{2}/;
+
+/** Opens `path` in a new page (in `language`), signing in as `username` when asked to. */
+async function openAs(
+  harness: BrowserApp,
+  username: string,
+  path: string,
+  language: 'en' | 'fr',
+): Promise<Page> {
+  const { browser, baseUrl } = harness;
+  const page = await browser.context.newPage();
+  // The browser's language: French pages without the switch's cookie.
+  await page.setExtraHTTPHeaders({ 'Accept-Language': language === 'fr' ? 'fr-CH, fr' : 'en' });
+  await page.goto(`${baseUrl}${path}`);
+  if (new URL(page.url()).pathname === '/sign-in') {
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(PASSWORD);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}${path}`),
+      page.locator('form[action^="/sign-in"] button[type="submit"]').click(),
+    ]);
+  }
+  return page;
+}
+
 /**
  * The dashboard of the WSIS Trust Fund for this year: Kingdom of Sweden (Europe) agrees and pays
  * CHF 3,000.00, Nippon Foundation (Asia-Pacific) CHF 4,000.00, both for participation grants;
@@ -36,7 +64,8 @@ describeWithBrowser('management dashboard in a browser', () => {
         username: USERNAME,
         password: PASSWORD,
         displayName: 'Nadia Haddad',
-        roles: ['management'],
+        // Management reads the reports; the audit trail is the auditors' (she is both here).
+        roles: ['management', 'auditor'],
       });
       const url = app.get<AppConfig>(APP_CONFIG).database.url!;
       await addBankAccount(url, { code: 'CHF-MAIN', currency: 'CHF', id: randomUUID() });
@@ -172,9 +201,16 @@ describeWithBrowser('management dashboard in a browser', () => {
           for (const cell of cells) expect([id, row]).toEqual([id, expect.stringContaining(cell)]);
         }
       }
-      // The bars carry the table's figures: Nippon's 4,000.00 in the region chart.
+      // The bars carry the table's figures, written as the table writes them: Nippon's
+      // 4,000.00 in the region chart (the bar's data-value keeps the decimal string).
+      const regionBars = page.locator('#chart-contributions-region text.value');
+      expect(await regionBars.allTextContents()).toEqual(
+        expect.arrayContaining(['4,000.00', '3,000.00']),
+      );
       expect(
-        await page.locator('#chart-contributions-region text.value').allTextContents(),
+        await page
+          .locator('#chart-contributions-region rect.bar')
+          .evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-value'))),
       ).toEqual(expect.arrayContaining(['4000.00', '3000.00']));
       // Two series in one chart are told apart by a legend and patterns, not only colour.
       const legend = await page.locator('#chart-contributions-year .legend-item').allTextContents();
@@ -185,6 +221,128 @@ describeWithBrowser('management dashboard in a browser', () => {
       await page.close();
     }
   });
+
+  it('shows the dashboard in French: chart titles, legends, regions and figures', async () => {
+    const page = await openAs(harness!, USERNAME, '/dashboard?fund=WSIS-TF&year=2026', 'fr');
+    const errors = watchPage(page, harness!.baseUrl);
+    // The figures are as of the end of 2026, or today while 2026 lasts.
+    const today = new Date().toISOString().slice(0, 10);
+    const asOf = today < '2026-12-31' ? today : '2026-12-31';
+    try {
+      expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+      expect(await page.locator('h1').textContent()).toBe('Tableau de bord de gestion');
+      for (const [id, title] of [
+        ['chart-contributions-year', 'Contributions par année, 2022–2026'],
+        ['chart-contributions-region', 'Contributions par région UIT-D, 2026'],
+        ['chart-fund-position', `Situation du fonds par affectation, au ${asOf}`],
+        ['chart-grants-region', `Subventions de participation par région UIT-D, au ${asOf}`],
+        ['chart-grants-gender', `Subventions de participation par genre, au ${asOf}`],
+      ]) {
+        const chart = page.getByRole('img', { name: title });
+        expect([title, await chart.getAttribute('id')]).toEqual([title, id]);
+        expect(await page.locator(`#${id}-heading`).textContent()).toBe(title);
+      }
+      expect(
+        await page.locator('#chart-contributions-year .legend-item').allTextContents(),
+      ).toEqual(['Annoncé (CHF)', 'Reçu (CHF)']);
+      expect(await page.locator('#chart-contributions-year desc').textContent()).toContain(
+        'Annoncé (convenu) et reçu par année en CHF',
+      );
+      // The bars and the tables write the figures the French way: 4 000,00.
+      expect(
+        await page.locator('#chart-contributions-region text.value').allTextContents(),
+      ).toEqual(expect.arrayContaining(['4\u202f000,00', '3\u202f000,00']));
+      const asia = page
+        .getByTestId('chart-contributions-region-table')
+        .locator('tbody tr')
+        .filter({ hasText: 'Asie-Pacifique' });
+      expect(await asia.locator('th, td').allTextContents()).toEqual([
+        'Asie-Pacifique',
+        '1',
+        '4\u202f000,00',
+        '57,14',
+      ]);
+      expect(
+        await page.getByTestId('chart-grants-gender-table').locator('tbody th').allTextContents(),
+      ).toEqual(['Femme']);
+      expect(
+        await page.getByTestId('chart-fund-position-table').locator('thead th').allTextContents(),
+      ).toContain('Solde disponible');
+      await page.screenshot({ path: screenshotPath('dashboard-fr'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  // Each page of the reports, in English and in French, with data: French headings and
+  // figures, and no serious or critical accessibility violation.
+  const REPORT_PAGES: Array<{ path: string; en: string; fr: string; figures: boolean }> = [
+    { path: '/reports', en: 'Reports', fr: 'Rapports', figures: false },
+    {
+      path: '/dashboard?fund=WSIS-TF&year=2026',
+      en: 'Management dashboard',
+      fr: 'Tableau de bord de gestion',
+      figures: true,
+    },
+    {
+      path: '/reports/fund-position?fund=WSIS-TF',
+      en: 'Fund position',
+      fr: 'Situation du fonds',
+      figures: true,
+    },
+    {
+      path: '/reports/contributions?groupBy=region&from=2026-01-01&to=2026-12-31',
+      en: 'Contributions',
+      fr: 'Contributions',
+      figures: true,
+    },
+    {
+      path: '/reports/outstanding-pledges?asOf=2026-05-31',
+      en: 'Outstanding pledges',
+      fr: 'Annonces de contribution en souffrance',
+      figures: false,
+    },
+    {
+      path: '/reports/cash-forecast?asOf=2026-01-31',
+      en: 'Cash forecast',
+      fr: 'Prévision de trésorerie',
+      figures: true,
+    },
+    {
+      path: '/exports',
+      en: 'Exports in open formats',
+      fr: 'Exportations dans des formats ouverts',
+      figures: false,
+    },
+    { path: '/audit', en: 'Audit trail', fr: 'Piste d’audit', figures: false },
+  ];
+
+  it.each(['en', 'fr'] as const)(
+    'shows every report page in %s without a serious accessibility violation',
+    async (language) => {
+      for (const { path, en, fr, figures } of REPORT_PAGES) {
+        const page = await openAs(harness!, USERNAME, path, language);
+        const errors = watchPage(page, harness!.baseUrl);
+        try {
+          expect([path, await page.locator('h1').textContent()]).toEqual([
+            path,
+            language === 'fr' ? fr : en,
+          ]);
+          expect([path, await page.locator('html').getAttribute('lang')]).toEqual([path, language]);
+          if (figures) {
+            const text = (await page.locator('main').textContent()) ?? '';
+            expect([path, FRENCH_FIGURE.test(text)]).toEqual([path, language === 'fr']);
+          }
+          expect([path, await accessibilityViolations(page)]).toEqual([path, []]);
+          expect([path, errors]).toEqual([path, []]);
+        } finally {
+          await page.close();
+        }
+      }
+    },
+    180_000,
+  );
 
   it('refuses the dashboard to a donor user', async () => {
     const res = await request(harness!.app.getHttpServer()).get('/dashboard').set(donorAuth);

@@ -221,6 +221,14 @@ describe('IATI 2.03 export', () => {
     expect(file.status).toBe(200);
     expect(file.text).toContain('<iati-identifier>XM-DAC-41303-WSIS-TF</iati-identifier>');
     expect((await as('donor').get('/exports')).status).toBe(403);
+
+    const french = await as('management').get('/exports').set('Accept-Language', 'fr');
+    expect(french.text).toContain(
+      '<h1 id="exports-title">Exportations dans des formats ouverts</h1>',
+    );
+    expect(french.text).toContain('<label for="iati-from">Du</label>');
+    expect(french.text).toContain('Union internationale des télécommunications (XM-DAC-41303)');
+    expect(french.text).toContain('>XML IATI, WSIS-TF</a>');
   });
 
   it('refuses from after to (422 on from), an unknown fund (404), a donor user (403), no one signed in (401)', async () => {

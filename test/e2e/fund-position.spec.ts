@@ -522,5 +522,31 @@ describe('fund position report', () => {
     const bad = await as('management').get('/reports/fund-position?asOf=2026-13-01');
     expect(bad.status).toBe(200);
     expect(bad.text).toContain('data-testid="report-error"');
+    // The reason is beside the date it is about, and the summary links to it.
+    expect(bad.text).toContain('id="asOf-error"');
+    expect(bad.text).toContain('aria-describedby="asOf-error"');
+    expect(bad.text).toContain('<a href="#asOf">As-of date: ');
+  });
+
+  it('shows the page in French, amounts written the French way', async () => {
+    const page = await as('management')
+      .get(`/reports/fund-position?fund=WSIS-TF&asOf=${today}`)
+      .set('Accept-Language', 'fr');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="fr">');
+    expect(page.text).toContain('<h1 id="report-title">Situation du fonds</h1>');
+    expect(page.text).toContain('<label for="asOf">Date de référence</label>');
+    expect(page.text).toContain(`WSIS-TF — ITU WSIS Trust Fund, au ${today}, en CHF</caption>`);
+    expect(page.text).toContain('<th scope="col" class="num">Disponible</th>');
+    // CHF 1,094.25 in English: 1 094,25 CHF (U+202F between thousands, U+00A0 before CHF).
+    expect(page.text).toContain('1\u202f094,25\u00a0CHF');
+    expect(page.text).not.toContain('CHF 1,094.25');
+    expect(page.text).toContain('<th scope="row">Total WSIS-TF</th>');
+    expect(page.text).toContain('tous les chiffres concordent.');
+    const bad = await as('management')
+      .get('/reports/fund-position?asOf=2026-13-01')
+      .set('Accept-Language', 'fr');
+    expect(bad.text).toContain('Les filtres ne sont pas valables :');
+    expect(bad.text).toContain('<a href="#asOf">Date de référence : ');
   });
 });

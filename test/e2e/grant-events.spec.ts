@@ -674,5 +674,133 @@ describe('grant events and participants', () => {
       expect(res.text).toContain(`href="/grants/${rows[0].id}">GR-2026-9001</a>`);
       expect(res.text).toContain('>GRANTS-COUNTED</a>');
     });
+
+    it('speaks French on the event and participant pages, amounts typed and shown the French way', async () => {
+      // The language chosen with the header's switch: the tf_lang cookie.
+      const frCookie = `${cookie}; tf_lang=fr`;
+      const fr = (url: string) => http().get(url).set('Cookie', frCookie).redirects(0);
+      const submitFr = async (formUrl: string, action: string, fields: Record<string, string>) => {
+        const form = await fr(formUrl);
+        expect(form.status).toBe(200);
+        return http()
+          .post(action)
+          .set('Cookie', frCookie)
+          .type('form')
+          .send({
+            _csrf: hidden(form.text, '_csrf'),
+            formKey: hidden(form.text, 'formKey'),
+            ...fields,
+          })
+          .redirects(0);
+      };
+
+      const list = await fr('/grant-events');
+      expect(list.status).toBe(200);
+      expect(list.text).toContain('<html lang="fr">');
+      expect(list.text).toContain('<h1 id="grant-events-title">Manifestations et programmes</h1>');
+      expect(list.text).toContain('<td>PMA et pays en développement</td>');
+      expect(list.text).toContain('150\u202f000,00\u00a0CHF');
+
+      const form = await fr('/grant-events/new');
+      expect(form.text).toContain(
+        '<h1 id="grant-event-form-title">Nouvelle manifestation ou nouveau programme</h1>',
+      );
+      expect(form.text).toContain('placeholder="150\u202f000,00"');
+
+      // Refused: the French messages beside the fields and in the summary, the input kept.
+      const before = await counts();
+      const refused = await submitFr('/grant-events/new', '/grant-events', {
+        code: 'FORUM-FR-BAD',
+        name: 'Consultation régionale',
+        place: 'Genève',
+        startsOn: '2027-03-10',
+        endsOn: '2027-03-09',
+        fund: 'WSIS-TF',
+        earmark: 'PARTICIPATION-GRANTS',
+        budget: '12 000,00',
+        eligibilityRule: 'ldc-only',
+        offerRemote: 'true',
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.text).toContain('La manifestation n’a pas été créée.');
+      expect(refused.text).toContain(
+        '<p class="field-error" id="endsOn-error">La manifestation ne peut pas finir avant de commencer.</p>',
+      );
+      expect(refused.text).toContain(
+        '<a href="#endsOn">Fin : La manifestation ne peut pas finir avant de commencer.</a>',
+      );
+      expect(refused.text).toContain(
+        'id="remoteAmount-error">Indiquez le montant fixe d’une subvention de participation à distance.</p>',
+      );
+      expect(refused.text).toContain('value="12 000,00"');
+      expect(refused.text).toContain('value="Consultation régionale"');
+      expect(await counts()).toEqual(before);
+
+      // Set up with amounts typed the French way: the API holds them exactly.
+      const created = await submitFr('/grant-events/new', '/grant-events', {
+        code: 'FORUM-FR-2027',
+        name: 'Forum francophone 2027',
+        place: 'Genève',
+        startsOn: '2027-03-09',
+        endsOn: '2027-03-10',
+        fund: 'WSIS-TF',
+        earmark: 'PARTICIPATION-GRANTS',
+        budget: '120 000,50',
+        eligibilityRule: 'ldc-first',
+        offerFull: 'true',
+        offerRemote: 'true',
+        remoteAmount: '250,00',
+      });
+      expect(created.status).toBe(303);
+      const location = String(created.headers.location);
+      const id = /^\/grant-events\/([0-9a-f-]{36})\?done=created$/.exec(location)![1];
+      const event = await http().get(`${EVENTS}/${id}`).set(officer);
+      expect(event.body.budget).toEqual({ currency: 'CHF', amount: '120000.50' });
+      expect(event.body.offers.remoteAmount).toEqual({ currency: 'CHF', amount: '250.00' });
+      const shown = await fr(location);
+      expect(shown.text).toContain('Manifestation créée.');
+      expect(shown.text).toContain('data-testid="grant-event-budget">120\u202f000,50\u00a0CHF<');
+      expect(shown.text).toContain('PMA et pays en développement, PMA en priorité');
+      expect(shown.text).toContain('<li>Participation à distance : 250,00\u00a0CHF</li>');
+      expect(shown.text).toContain('<h2 id="grant-event-details-title">Détails</h2>');
+
+      // Participants: the reference data's French names of the countries.
+      const people = await fr('/participants?country=BO');
+      expect(people.text).toContain('<h1 id="participants-title">Participant·es</h1>');
+      expect(people.text).toContain('<option value="BO" selected>Bolivie</option>');
+      expect(people.text).toContain('<td>Bolivie <span class="muted">(BO)</span></td>');
+      expect(people.text).toContain('<td>Gouvernement</td>');
+      expect(people.text).toContain('<td>Femme</td>');
+      const { rows } = await sql.query<{ id: string }>(
+        `SELECT id FROM participant WHERE country = 'BO' ORDER BY created_at LIMIT 1`,
+      );
+      const person = await fr(`/participants/${rows[0].id}`);
+      expect(person.text).toContain('<dt>Pays</dt><dd>Bolivie (BO)</dd>');
+      expect(person.text).toContain('<dt>Genre</dt><dd>Femme</dd>');
+
+      const unchanged = await counts();
+      const bad = await submitFr('/participants/new', '/participants', {
+        name: 'Quelqu’un de nouveau',
+        gender: '',
+        country: '',
+        organisation: 'Université de Genève',
+        stakeholderGroup: 'academia',
+        email: 'non',
+        phone: '',
+      });
+      expect(bad.status).toBe(422);
+      expect(bad.text).toContain('La ou le participant·e n’a pas été enregistré·e.');
+      expect(bad.text).toContain(
+        '<p class="field-error" id="gender-error">Choisissez un genre (ou « Non communiqué »).</p>',
+      );
+      expect(bad.text).toContain(
+        '<p class="field-error" id="email-error">Écrivez une adresse électronique, par exemple nom@example.org.</p>',
+      );
+      expect(bad.text).toContain('value="Quelqu’un de nouveau"');
+      expect(bad.text).toContain(
+        '<option value="academia" selected>Milieux universitaires</option>',
+      );
+      expect(await counts()).toEqual(unchanged);
+    });
   });
 });

@@ -687,6 +687,50 @@ describe('grant figures and attribution reports', () => {
     expect(bad.text).toContain('data-testid="report-error"');
   });
 
+  it('renders the page in French: French headings, amounts, group names and country names', async () => {
+    await createPasswordUser(app, {
+      username: 'manager.fr',
+      password: 'A long passphrase for the French manager 42',
+      displayName: 'Manager FR',
+      roles: ['management'],
+    });
+    const session = await app
+      .get(IdentityService)
+      .signIn('manager.fr', 'A long passphrase for the French manager 42', '127.0.0.1');
+    const get = (query: string) =>
+      request(app.getHttpServer())
+        .get(`/reports/grant-figures${query}`)
+        .set('Cookie', `tf_session=${session.token}`)
+        .set('Accept-Language', 'fr-CH, fr;q=0.9, en;q=0.5');
+    const page = await get(`?asOf=${today}&groupBy=ldc-status`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="fr">');
+    expect(page.text).toContain(
+      '<h1 id="report-title">Chiffres des subventions de participation</h1>',
+    );
+    expect(page.text).toContain(
+      '<option value="ldc-status" selected>Statut PMA / pays en développement</option>',
+    );
+    const cell = (html: string, testId: string): string | undefined =>
+      new RegExp(`data-testid="${testId}">([^<]*)<`).exec(html)?.[1];
+    expect(cell(page.text, 'total-expense')).toBe('2\u202f450,00\u00a0CHF');
+    expect(cell(page.text, 'total-disbursed')).toBe('3\u202f800,00\u00a0CHF');
+    expect(cell(page.text, 'total-support-costs')).toBe('171,50\u00a0CHF');
+    expect(page.text).toMatch(/data-key="ldc"[^]*Pays les moins avancés[^]*data-key="developing"/);
+    expect(page.text).toContain('Autres pays en développement');
+    expect(page.text).toContain('>Les totaux concordent avec le grand livre.<');
+    expect(page.text).toContain('<th scope="row">Total</th>');
+
+    // Countries by the reference data's French names.
+    const byCountry = await get(`?asOf=${today}&groupBy=country`);
+    const label = (key: string) =>
+      new RegExp(`data-key="${key}">\\s*<th scope="row">([^<]*)<`).exec(byCountry.text)?.[1];
+    expect(label('NP')).toBe('Népal');
+    expect(label('SN')).toBe('Sénégal');
+    expect(label('PE')).toBe('Pérou');
+    expect(byCountry.text).toContain('WSIS-TF par Pays, au');
+  });
+
   // Last: it changes the reference data the other cases read.
   it('follows the reference data: once the graduation is deferred, the later Nepali grant counts as an LDC grant', async () => {
     const statuses = (await as('admin').get('/api/v1/countries/NP')).body.statuses as Body[];

@@ -333,15 +333,32 @@ describe('grant and approval pages', () => {
       date: today,
       bankAccount: '',
       amount: '800.00',
+      confirm: 'true',
     });
     expect(missing.status).toBe(422);
     expect(missing.text).toContain('id="disbursement-bankAccount-error"');
+    expect((await http().get(`/api/v1/grants/${id}`).set(officer)).body.status).toBe('approved');
+
+    // Paying posts to the ledger for good: without the ticked confirmation nothing is paid, and
+    // the form comes back as typed with the reason beside the box.
+    const unconfirmed = await postForm(officer, `/grants/${id}/disbursement`, {
+      date: today,
+      bankAccount: 'CHF-MAIN',
+      amount: '800.00',
+      formKey: randomUUID(),
+    });
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.text).toMatch(
+      /id="disbursement-confirm-error">tick the box to confirm: this cannot be undone</,
+    );
+    expect(unconfirmed.text).toContain('<option value="CHF-MAIN" selected>');
     expect((await http().get(`/api/v1/grants/${id}`).set(officer)).body.status).toBe('approved');
 
     const paid = await postForm(officer, `/grants/${id}/disbursement`, {
       date: today,
       bankAccount: 'CHF-MAIN',
       amount: '800.00',
+      confirm: 'true',
       formKey: randomUUID(),
     });
     expect(paid.status).toBe(303);
@@ -351,10 +368,22 @@ describe('grant and approval pages', () => {
     expect(disbursed.text).toContain('data-testid="grant-entries"');
     expect(disbursed.text).toContain('data-testid="settlement-form"');
 
+    const unsettled = await postForm(officer, `/grants/${id}/settlement`, {
+      date: today,
+      actualCost: '750.00',
+      bankAccount: 'CHF-MAIN',
+      formKey: randomUUID(),
+    });
+    expect(unsettled.status).toBe(422);
+    expect(unsettled.text).toContain('id="settlement-confirm-error"');
+    expect(unsettled.text).toContain('value="750.00"');
+    expect((await http().get(`/api/v1/grants/${id}`).set(officer)).body.status).toBe('disbursed');
+
     const settled = await postForm(officer, `/grants/${id}/settlement`, {
       date: today,
       actualCost: '750.00',
       bankAccount: 'CHF-MAIN',
+      confirm: 'true',
       formKey: randomUUID(),
     });
     expect(settled.status).toBe(303);
@@ -365,6 +394,163 @@ describe('grant and approval pages', () => {
     const page = await http().get(settled.headers.location).set(officer);
     expect(page.text).toContain('Grant settled and posted to the ledger.');
     expect(page.text).toContain('data-testid="grant-step" data-kind="settled"');
+  });
+
+  it('speaks French: the pages, an amount typed "2 500,00" read exactly, the messages beside the fields', async () => {
+    const fr = { ...officer, 'Accept-Language': 'fr-CH, fr;q=0.9, en;q=0.5' };
+    const event = await insertEvent(sql, 'ldc-and-developing', 'Forum du SMSI 2026');
+    const participant = await insertParticipant(sql, 'Awa Ndiaye', 'SN');
+
+    const form = await http().get(`/grants/new?eventId=${event.id}`).set(fr);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('<html lang="fr">');
+    expect(form.text).toContain(
+      '<h1 id="grant-form-title">Demander une subvention de participation</h1>',
+    );
+    expect(form.text).toContain('<label for="ticket">Billet d’avion (CHF)</label>');
+    expect(form.text).toContain('placeholder="1\u202f450,00"');
+    expect(form.text).toContain('>Partielle : billet d’avion</option>');
+
+    // The rules that fail, in French too.
+    const checked = await postForm(fr, '/grants', {
+      eventId: ldcOnly.id,
+      participantId: swiss,
+      kind: 'partial-ticket',
+      ticket: '900,00',
+      decisionDate: '2026-11-20',
+      action: 'check',
+    });
+    expect(checked.status).toBe(200);
+    expect(checked.text).toContain('Admissibilité au 2026-11-20 : non admissible');
+    expect(checked.text).toContain(
+      'CH n’est pas un pays moins avancé (PMA) au 2026-11-20 ; la manifestation ne finance que les PMA',
+    );
+
+    // Refused: the French message beside each field, everything typed kept, nothing written.
+    const before = await counts();
+    const refused = await postForm(fr, '/grants', {
+      eventId: '',
+      participantId: participant,
+      kind: 'full',
+      ticket: '2 500,00',
+      allowance: 'beaucoup',
+      decisionDate: '2026-11-20',
+      action: 'record',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('La subvention n’a pas été enregistrée.');
+    expect(refused.text).toContain(
+      '<p class="field-error" id="eventId-error">Choisissez une manifestation.</p>',
+    );
+    expect(refused.text).toContain(
+      '<p class="field-error" id="allowance-error">Écrivez un montant, par exemple 1\u202f450,00.</p>',
+    );
+    expect(refused.text).toContain(
+      'name="ticket" type="text" inputmode="decimal" value="2 500,00"',
+    );
+    expect(refused.text).toContain('value="beaucoup"');
+    expect(refused.text).toContain(`<option value="${participant}" selected>`);
+    expect(await counts()).toEqual(before);
+
+    // Recorded with the amount typed the French way: the API holds exactly CHF 2500.00.
+    const recorded = await postForm(fr, '/grants', {
+      eventId: event.id,
+      participantId: participant,
+      kind: 'partial-ticket',
+      ticket: '2 500,00',
+      allowance: '',
+      decisionDate: '2026-11-20',
+      exceptionReason: '',
+      action: 'record',
+      formKey: randomUUID(),
+    });
+    expect(recorded.status).toBe(303);
+    const id = /^\/grants\/([0-9a-f-]{36})\?done=recorded$/.exec(recorded.headers.location)![1];
+    const grant = await http().get(`/api/v1/grants/${id}`).set(officer);
+    expect(grant.body.amount).toEqual({ currency: 'CHF', amount: '2500.00' });
+    expect(grant.body.ticket).toEqual({ currency: 'CHF', amount: '2500.00' });
+
+    const shown = await http().get(recorded.headers.location).set(fr);
+    expect(shown.text).toContain(`<h1 id="grant-title">Subvention ${grant.body.number}</h1>`);
+    expect(shown.text).toContain('Demande de subvention enregistrée.');
+    expect(shown.text).toContain('data-testid="grant-amount">2\u202f500,00\u00a0CHF<');
+    expect(shown.text).toContain('<h2 id="grant-eligibility-title">Admissibilité</h2>');
+    expect(shown.text).toContain('Admissible au 2026-11-20');
+    expect(shown.text).toContain('Femme, Gouvernement');
+    expect(shown.text).toContain('>Demander l’approbation</button>');
+
+    // The language chosen with the header's switch (the cookie) wins over the browser's.
+    const listed = await http()
+      .get('/grants?status=requested')
+      .set({ ...officer, 'Accept-Language': 'en' })
+      .set('Cookie', 'tf_lang=fr');
+    expect(listed.text).toContain('<h1 id="grants-title">Subventions de participation</h1>');
+    expect(listed.text).toContain('aria-current="page">Demandée</a>');
+    const row = new RegExp(`<tr data-testid="grant-row"[^]*?${grant.body.number}[^]*?</tr>`);
+    expect(row.exec(listed.text)?.[0]).toContain('>2\u202f500,00\u00a0CHF<');
+
+    // Approved by another person, the advance is offered as the French write it, and paid so.
+    const asked = await http().post(`/api/v1/grants/${id}/approval`).set(officer).send({});
+    expect(asked.status).toBe(202);
+    expect((await approve(app, asked.body.id, approver)).status).toBe(200);
+    const approved = await http().get(`/grants/${id}`).set(fr);
+    expect(approved.text).toContain(
+      'id="disbursement-amount" name="amount" type="text" inputmode="decimal" value="2\u202f500,00"',
+    );
+    expect(approved.text).toContain('Je confirme le versement de l’avance');
+    const paid = await postForm(fr, `/grants/${id}/disbursement`, {
+      date: todayUtc(),
+      bankAccount: 'CHF-MAIN',
+      amount: '2\u202f500,00',
+      confirm: 'true',
+      formKey: randomUUID(),
+    });
+    expect(paid.status).toBe(303);
+    const disbursed = await http().get(`/api/v1/grants/${id}`).set(officer);
+    expect(disbursed.body.status).toBe('disbursed');
+    expect(disbursed.body.steps.at(-1)).toMatchObject({
+      kind: 'disbursed',
+      amount: { currency: 'CHF', amount: '2500.00' },
+    });
+    const paidPage = await http().get(paid.headers.location).set(fr);
+    expect(paidPage.text).toContain('Avance versée et comptabilisée au grand livre.');
+    expect(paidPage.text).toContain('<h2 id="grant-entries-title">Écritures comptables</h2>');
+
+    // Cancelling cannot be undone: refused in French until the box is ticked, input kept.
+    const other = await http()
+      .post('/api/v1/grants')
+      .set(officer)
+      .send({
+        eventId: event.id,
+        participantId: await insertParticipant(sql, 'Moussa Diop', 'SN'),
+        kind: 'remote',
+        decisionDate: '2026-11-20',
+      });
+    expect(other.status).toBe(201);
+    const otherId = other.body.id as string;
+    const unconfirmed = await postForm(fr, `/grants/${otherId}/cancellation`, {
+      date: todayUtc(),
+      reason: 'Visa refusé',
+      formKey: randomUUID(),
+    });
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.text).toContain(
+      'id="cancellation-confirm-error">cochez la case pour confirmer : cette opération est irréversible<',
+    );
+    expect(unconfirmed.text).toContain('>Visa refusé</textarea>');
+    const still = await http().get(`/api/v1/grants/${otherId}`).set(officer);
+    expect(still.body.status).toBe('requested');
+    const cancelled = await postForm(fr, `/grants/${otherId}/cancellation`, {
+      date: todayUtc(),
+      reason: 'Visa refusé',
+      confirm: 'true',
+      formKey: randomUUID(),
+    });
+    expect(cancelled.status).toBe(303);
+    const after = await http().get(cancelled.headers.location).set(fr);
+    expect(after.text).toContain('Subvention annulée : ce qui était engagé pour elle est libéré.');
+    const gone = await http().get(`/api/v1/grants/${otherId}`).set(officer);
+    expect(gone.body.status).toBe('cancelled');
   });
 });
 
@@ -462,6 +648,8 @@ describeWithBrowser('grant pages in a browser', () => {
       expect(await row.count()).toBe(1);
       expect(await row.textContent()).toContain(OFFICER.username);
       await row.getByLabel('Comment').fill('Within the event budget');
+      // An approval is executed at once: the approvals page asks to confirm it.
+      await row.getByLabel('I confirm the approval').check();
       await Promise.all([
         page.waitForURL(`${baseUrl}/approvals?done=approved`),
         row.getByRole('button', { name: 'Approve', exact: true }).click(),

@@ -623,8 +623,23 @@ describe('receipt batches through the API and the pages', () => {
       const resumed = await as('officer').get(`/api/v1/receipt-batches/${created.id}`);
       expect(resumed.body).toMatchObject({ agrees: true, entered: { count: 2 } });
 
+      // Posting records the receipts: not without the box ticked, and then nothing is saved.
+      const unconfirmed = await as('officer').form(`/receipts/batches/${created.id}`, {
+        ...typed,
+        'row-1-remitterName': 'MINISTRY C',
+        intent: 'post',
+      });
+      expect(unconfirmed.status).toBe(422);
+      expect(unconfirmed.text).toContain('id="confirm-error">tick the box to confirm');
+      expect(unconfirmed.text).toContain('value="MINISTRY C"');
+      const kept = (await as('officer').get(`/api/v1/receipt-batches/${created.id}`)).body;
+      expect(kept.status).toBe('draft');
+      expect(kept.lines).toHaveLength(2);
+      expect(kept.lines[1].remitterName).toBeUndefined();
+
       const posted = await as('officer').form(`/receipts/batches/${created.id}`, {
         ...typed,
+        confirm: 'true',
         intent: 'post',
       });
       expect(posted.status).toBe(303);
@@ -658,6 +673,7 @@ describe('receipt batches through the API and the pages', () => {
       };
       const refused = await as('officer').form(`/receipts/batches/${created.id}`, {
         ...typed,
+        confirm: 'true',
         intent: 'post',
       });
       expect(refused.status).toBe(422);
@@ -666,6 +682,7 @@ describe('receipt batches through the API and the pages', () => {
       const overridden = await as('officer').form(`/receipts/batches/${created.id}`, {
         ...typed,
         overrideReason: 'Second credit arrives on the next list',
+        confirm: 'true',
         intent: 'post',
       });
       expect(overridden.status).toBe(303);
@@ -749,6 +766,7 @@ describeWithBrowser('batch entry in a browser', () => {
       );
       await page.screenshot({ path: screenshotPath('receipt-batch-draft'), fullPage: true });
 
+      await page.getByLabel(/I confirm posting/).check();
       await submitForm(page, 'Post batch');
       await page.waitForURL(`${baseUrl}${batchPath}?done=posted`);
       expect(await page.getByTestId('batch-status').getAttribute('data-status')).toBe('posted');

@@ -314,6 +314,7 @@ describe('receipt pages', () => {
     const tooMuch = await postForm(`/receipts/${id}/allocate`, {
       ...rowFields(['10.00', '150.00']),
       date: '2026-05-20',
+      confirm: 'true',
       intent: 'explicit',
     });
     expect(tooMuch.status).toBe(422);
@@ -328,6 +329,7 @@ describe('receipt pages', () => {
 
     const moreThanReceived = await postForm(`/receipts/${id}/allocate`, {
       ...rowFields(['30.00', '30.00']),
+      confirm: 'true',
       intent: 'explicit',
     });
     expect(moreThanReceived.status).toBe(422);
@@ -337,6 +339,7 @@ describe('receipt pages', () => {
 
     const nothing = await postForm(`/receipts/${id}/allocate`, {
       ...rowFields(['', '']),
+      confirm: 'true',
       intent: 'explicit',
     });
     expect(nothing.status).toBe(422);
@@ -349,11 +352,32 @@ describe('receipt pages', () => {
     });
     expect(check.status).toBe(200);
     expect(check.text).toContain('data-over="false">CHF 15.00<');
+
+    // An allocation is posted to the ledger: without the box ticked, nothing is, by either button.
+    for (const intent of ['explicit', 'auto']) {
+      const unconfirmed = await postForm(`/receipts/${id}/allocate`, {
+        ...rowFields(['25.00', '15.00']),
+        date: '2026-05-20',
+        intent,
+      });
+      expect(unconfirmed.status).toBe(422);
+      expect(unconfirmed.text).toMatch(
+        /id="confirm-error">tick the box to confirm: a posted allocation is undone only by reversing the receipt</,
+      );
+      expect(unconfirmed.text).toContain('href="#confirm"');
+      expect(unconfirmed.text).toMatch(
+        /id="confirm" name="confirm" type="checkbox" value="true" +aria-invalid="true"/,
+      );
+      expect(unconfirmed.text).toMatch(
+        /id="amount-1" name="row-1-amount" type="text" inputmode="decimal" value="15.00"/,
+      );
+    }
     expect(await counts()).toEqual(before);
 
     const done = await postForm(`/receipts/${id}/allocate`, {
       ...rowFields(['25.00', '15.00']),
       date: '2026-05-20',
+      confirm: 'true',
       intent: 'explicit',
     });
     expect(done.status).toBe(303);
@@ -382,14 +406,27 @@ describe('receipt pages', () => {
     expect(form.status).toBe(200);
     expect(form.text).toContain('MINISTRY OF FINANCE ACCRA');
     const before = await counts();
-    const missing = await postForm(`/receipts/${id}/donor`, { donorId: '', date: '2026-05-20' });
+    const missing = await postForm(`/receipts/${id}/donor`, {
+      donorId: '',
+      date: '2026-05-20',
+      confirm: 'true',
+    });
     expect(missing.status).toBe(422);
     expect(missing.text).toContain('id="donorId-error">choose the donor the money came from<');
+    // The assignment is posted to the ledger: it needs the box ticked, and keeps the choice.
+    const unconfirmed = await postForm(`/receipts/${id}/donor`, {
+      donorId: donors['Republic of Ghana'],
+      date: '2026-05-20',
+    });
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.text).toContain('id="confirm-error">tick the box to confirm');
+    expect(unconfirmed.text).toContain(`<option value="${donors['Republic of Ghana']}" selected>`);
     expect(await counts()).toEqual(before);
 
     const done = await postForm(`/receipts/${id}/donor`, {
       donorId: donors['Republic of Ghana'],
       date: '2026-05-20',
+      confirm: 'true',
     });
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe(`/receipts/${id}?done=donor`);
@@ -596,6 +633,7 @@ describeWithBrowser('receipt pages in a browser', () => {
         .getByTestId('left-figure')
         .filter({ hasText: 'CHF 500.00' })
         .waitFor({ timeout: 5000 });
+      await page.getByLabel(/I confirm the allocation/).check();
       await page.screenshot({ path: screenshotPath('receipt-allocate'), fullPage: true });
       await submitForm(page, 'Allocate');
       await page.waitForURL(`${baseUrl}${receiptPath}?done=allocated`);

@@ -1,5 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { REPORT_INDEX } from '../../src/reports/index/report-index';
+import { reportIndex } from '../../src/reports/index/report-index';
 import { authedHttp, createTestApp, TestUsers } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -34,14 +34,31 @@ describe('the reports page', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('<a href="/reports" aria-current="page">Reports</a>');
     const links = [...page.text.matchAll(/<a href="([^"]+)" data-testid="report-link">([^<]+)</g)];
-    const entries = REPORT_INDEX.flatMap((section) => section.entries);
+    const sections = reportIndex('en');
+    const entries = sections.flatMap((section) => section.entries);
     expect(links.map((link) => unescape(link[1]))).toEqual(entries.map((entry) => entry.page));
-    for (const section of REPORT_INDEX) expect(page.text).toContain(section.heading);
+    expect(links.map((link) => link[2])).toEqual(entries.map((entry) => entry.title));
+    for (const section of sections) expect(page.text).toContain(section.heading);
+    expect(page.text).toContain('<h2 id="reports-section-0">Fund and management</h2>');
     for (const [, href, title] of links) {
       const opened = await management.get(unescape(href));
       expect({ title, status: opened.status }).toEqual({ title, status: 200 });
       expect(opened.headers['content-type']).toMatch(/^text\/html/);
     }
+  });
+
+  it('lists the reports in French when the browser asks for French', async () => {
+    const page = await management.get('/reports').set('Accept-Language', 'fr-CH, fr;q=0.9');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="fr">');
+    expect(page.text).toContain('<h1>Rapports</h1>');
+    const titles = [...page.text.matchAll(/data-testid="report-link">([^<]+)</g)].map((m) => m[1]);
+    const french = reportIndex('fr').flatMap((section) => section.entries);
+    expect(titles).toEqual(french.map((entry) => entry.title));
+    expect(titles).toContain('Situation du fonds');
+    expect(titles).toContain('Annonces de contribution en souffrance');
+    expect(page.text).toContain('<h2 id="reports-section-2">Subventions de participation</h2>');
+    expect(page.text).toContain('Formats : page, JSON, CSV, XLSX');
   });
 
   it('is not for donor users', async () => {

@@ -439,7 +439,7 @@ describeWithBrowser('statement batches', () => {
 
     it('an officer starts a batch from the form and watches its progress bar fill up', async () => {
       const page = await browser!.context.newPage();
-      const errors = watchPage(page, baseUrl);
+      const errors = watchPage(page, baseUrl, [422]);
       try {
         await page.goto(`${baseUrl}/statements/batches/new`);
         await page.waitForURL(/\/sign-in\?next=/);
@@ -451,7 +451,17 @@ describeWithBrowser('statement batches', () => {
         await page.getByLabel('Fund').selectOption('WSIS-TF');
         await page.getByLabel('From').fill('2026-01-01');
         await page.getByLabel('To').fill('2026-12-31');
-        await page.getByLabel('Language').selectOption('ru');
+        await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
+        // Starting a batch issues final statements: the form asks for a confirmation first.
+        await submitForm(page, 'Start batch');
+        expect(await page.locator('#confirm-error').textContent()).toContain(
+          'tick the box to confirm',
+        );
+        expect(await page.getByLabel('From').inputValue()).toBe('2026-01-01');
+        expect(await page.getByRole('combobox', { name: 'Language' }).inputValue()).toBe('ru');
+        await page
+          .getByRole('checkbox', { name: /I confirm: issue a final, numbered statement/ })
+          .check();
         await submitForm(page, 'Start batch');
         expect(page.url()).toMatch(/\/statements\/batches\/[0-9a-f-]{36}\?done=created$/);
         const progress = page.getByTestId('statement-batch-progress');
@@ -488,10 +498,14 @@ describeWithBrowser('statement batches', () => {
       const form = await as(officer).get('/statements/batches/new');
       expect(form.status).toBe(200);
       const formKey = /name="formKey" value="([0-9a-f-]{36})"/.exec(form.text)![1];
-      const res = await as(officer)
-        .post('/statements/batches')
-        .type('form')
-        .send({ formKey, fund: 'WSIS-TF', from: '2026-12-31', to: '2026-01-01', language: '' });
+      const res = await as(officer).post('/statements/batches').type('form').send({
+        formKey,
+        fund: 'WSIS-TF',
+        from: '2026-12-31',
+        to: '2026-01-01',
+        language: '',
+        confirm: 'yes',
+      });
       expect(res.status).toBe(422);
       expect(res.text).toContain('id="to-error"');
       expect(res.text).toContain('the period must end on or after its first day');

@@ -560,10 +560,21 @@ describe(StatementsService.name, () => {
       const list = await as(manager).get(`/statements?donorId=${donors.tonga}`);
       expect(list.text).toContain(number);
 
-      const corrected = await as(officer)
+      // A correction is final too: without the box ticked, nothing is issued and the reason
+      // typed is shown again.
+      const documents = await count('donor_document');
+      const unticked = await as(officer)
         .post(`${location.split('?')[0]}/corrections`)
         .type('form')
         .send({ reason: 'Period corrected', language: 'fr' });
+      expect(unticked.status).toBe(422);
+      expect(unticked.text).toContain('id="correction-confirm-error"');
+      expect(unticked.text).toContain('>Period corrected</textarea>');
+      expect(await count('donor_document')).toBe(documents);
+      const corrected = await as(officer)
+        .post(`${location.split('?')[0]}/corrections`)
+        .type('form')
+        .send({ reason: 'Period corrected', language: 'fr', confirm: 'yes' });
       expect(corrected.status).toBe(303);
       const versions = await as(officer).get(corrected.headers.location);
       expect(versions.text).toContain('Period corrected');

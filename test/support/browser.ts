@@ -119,10 +119,19 @@ export async function submitForm(page: Page, button: string): Promise<void> {
   ]);
 }
 
-/** A user who signs in with a password, through the real identity service. */
+/**
+ * A user who signs in with a password, through the real identity service; a donor user is
+ * linked to the donors given (`donorIds`).
+ */
 export async function createPasswordUser(
   app: NestExpressApplication,
-  user: { username: string; password: string; displayName: string; roles: Role[] },
+  user: {
+    username: string;
+    password: string;
+    displayName: string;
+    roles: Role[];
+    donorIds?: string[];
+  },
 ): Promise<void> {
   const system: Actor = { id: 'system:test', roles: ['admin'], donorIds: [] };
   await app

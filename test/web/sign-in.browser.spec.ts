@@ -84,7 +84,8 @@ describeWithBrowser('sign-in page in a browser', () => {
     try {
       expect(await page.title()).toContain('Sign in');
       await fillAndSubmit(page, USERNAME, PASSWORD);
-      await page.waitForURL(`${baseUrl}/`);
+      // A finance officer starts on the work queues.
+      await page.waitForURL(`${baseUrl}/work`);
       const signedInAs = page.locator('[data-testid=signed-in-as]');
       expect((await signedInAs.textContent())?.trim()).toBe(USERNAME);
       const cookies = await browser!.context.cookies(baseUrl);
@@ -110,9 +111,9 @@ describeWithBrowser('sign-in page in a browser', () => {
   it('returns to the page asked for after signing in', async () => {
     const page = await browser!.context.newPage();
     try {
-      await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent('/?from=test')}`);
+      await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent('/donors?from=test')}`);
       await fillAndSubmit(page, USERNAME, PASSWORD);
-      await page.waitForURL(`${baseUrl}/?from=test`);
+      await page.waitForURL(`${baseUrl}/donors?from=test`);
       expect(await page.locator('[data-testid=signed-in-as]').count()).toBe(1);
     } finally {
       await page.close();
@@ -138,7 +139,7 @@ describeWithBrowser('sign-in page in a browser', () => {
 
       // The form re-rendered after the failure works: the right password signs in.
       await fillAndSubmit(page, USERNAME, PASSWORD);
-      await page.waitForURL(`${baseUrl}/`);
+      await page.waitForURL(`${baseUrl}/work`);
       // The failed attempt is answered 401, which chromium reports; nothing else went wrong.
       expect(errors).toEqual([expect.stringMatching(/status of 401 .*\/sign-in\)$/)]);
     } finally {

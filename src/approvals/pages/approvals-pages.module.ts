@@ -2,12 +2,16 @@ import { Module } from '@nestjs/common';
 import { WebModule } from '../../web/web.module';
 import { ApprovalsModule } from '../approvals.module';
 import { ApprovalsPageController } from './approvals-page.controller';
+import { ApprovalsPageRepository } from './approvals-page.repository';
 import { ApprovalsPageService } from './approvals-page.service';
 
-/** The approval queue page: it calls ApprovalsService as the API does. */
+/**
+ * The approvals inbox: it decides through ApprovalsService as the API does, and reads the names
+ * of what the requests refer to for the approver.
+ */
 @Module({
   imports: [ApprovalsModule, WebModule],
   controllers: [ApprovalsPageController],
-  providers: [ApprovalsPageService],
+  providers: [ApprovalsPageService, ApprovalsPageRepository],
 })
 export class ApprovalsPagesModule {}

@@ -6,8 +6,9 @@ import { todayUtc } from '../../common/calendar-date';
 import { AppError } from '../../common/errors/app-error';
 import { FieldError } from '../../common/errors/problem';
 import { money } from '../../pledges/pledges-page.service';
-import { field, formKey, isFormRefusal, validated } from '../../web/page-forms';
+import { field, formKey, isFormRefusal, validated, validatedWith } from '../../web/page-forms';
 import { FormBody, pageLinks, PageResult } from '../../web/page-response';
+import { currentLanguage, formatNumber, hasUiText, readAmount, uiText } from '../../web/ui-i18n';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
 import {
   CancelGrantRequest,
@@ -19,49 +20,38 @@ import {
   EligibilityResponse,
   GRANT_STATUSES,
   GrantResponse,
-  GrantStatus,
   GrantSummaryResponse,
   ListGrantsQuery,
   RequestGrantRequest,
 } from '../dto/grant.dto';
-import { GRANT_KINDS, GrantKind } from '../eligibility';
+import { GRANT_KINDS } from '../eligibility';
 import { GrantLifecycleService } from '../grant-lifecycle.service';
 import { GRANT_APPROVAL, GrantsService } from '../grants.service';
 import { GrantsPagesRepository } from './grants-pages.repository';
+import {
+  countryStatusLabel,
+  EligibilityContext,
+  failedRuleText,
+  fieldText,
+  genderLabel,
+  grantKindLabel,
+  grantStatusLabel,
+  regionLabel,
+  stakeholderGroupLabel,
+} from './grant-page-text';
 
 const PAGE_SIZE = 50;
 const WRITERS = ['finance_officer'];
 
-export const GRANT_STATUS_LABELS: Record<GrantStatus, string> = {
-  requested: 'Requested',
-  approved: 'Approved',
-  disbursed: 'Disbursed',
-  settled: 'Settled',
-  cancelled: 'Cancelled',
-};
-
-export const GRANT_KIND_LABELS: Record<GrantKind, string> = {
-  full: 'Full (ticket and allowance)',
-  'partial-ticket': 'Partial: air ticket',
-  'partial-allowance': 'Partial: daily allowance',
-  remote: 'Remote participation',
-};
-
-const COUNTRY_STATUS_LABELS: Record<string, string> = {
-  ldc: 'Least Developed Country',
-  developing: 'Developing country',
-  other: 'Neither LDC nor developing',
-};
-
-const DONE_NOTICES: Record<string, string> = {
-  recorded: 'Grant request recorded.',
-  approval: 'Approval requested: the grant is committed once another person approves it.',
-  disbursed: 'Advance paid and posted to the ledger.',
-  settled: 'Grant settled and posted to the ledger.',
-  'settlement-approval':
-    'The actual cost is above the advance: the settlement was sent for approval.',
-  cancelled: 'Grant cancelled: what was committed for it is released.',
-};
+/** The notices of a done action (`?done=`), grants.detail.notices.<done> in the catalogue. */
+const DONE_NOTICES = [
+  'recorded',
+  'approval',
+  'disbursed',
+  'settled',
+  'settlement-approval',
+  'cancelled',
+] as const;
 
 /** The detail page's forms of the grant's lifecycle (when GrantLifecycleService is there). */
 export const GRANT_STEPS = ['disbursement', 'settlement', 'cancellation'] as const;
@@ -136,13 +126,18 @@ export class GrantsPageService {
     return this.views.render(
       'grants',
       {
-        title: 'Participation grants',
+        title: uiText('grants.list.title'),
         active: 'grant-requests',
         error,
         tabs: [
-          { label: 'All', status: 'all', href: href(undefined), current: status === '' },
+          {
+            label: uiText('grants.list.all'),
+            status: 'all',
+            href: href(undefined),
+            current: status === '',
+          },
           ...GRANT_STATUSES.map((value) => ({
-            label: GRANT_STATUS_LABELS[value],
+            label: grantStatusLabel(value),
             status: value,
             href: href(value),
             current: status === value,
@@ -206,7 +201,7 @@ export class GrantsPageService {
       const ineligible = error.code === 'grant-ineligible';
       const html = await this.renderForm(form, viewer, {
         errors: ineligible ? [] : (error.errors ?? []),
-        formError: ineligible || (error.errors ?? []).length > 0 ? null : error.detail,
+        formError: ineligible || (error.errors ?? []).length > 0 ? null : errorText(error),
         refused: ineligible
           ? (error.errors ?? []).map((failed) => ({ rule: failed.rule, reason: failed.reason }))
           : null,
@@ -255,20 +250,31 @@ export class GrantsPageService {
       cancellation: ['date', 'reason'],
     }[action];
     for (const name of names) values[name] = field(body, name).trim();
-    const request = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+    // Amounts as the user typed them in their language ("1 234,50"), read for the API.
+    const request = Object.fromEntries(
+      Object.entries(values)
+        .filter(([, value]) => value !== '')
+        .map(([name, value]) => [name, AMOUNT_FIELDS.includes(name) ? readAmount(value) : value]),
+    );
+    // Each of these posts to the ledger (or releases a commitment) for good: a ticked box says so.
+    const confirmed = body.confirm !== undefined;
+    const unconfirmed: FieldError[] = confirmed
+      ? []
+      : [{ field: 'confirm', rule: 'confirmed', reason: uiText('grants.fieldErrors.confirm') }];
     const path = `/grants/${id}/${action}`;
     const actor = viewer.actor!;
     try {
       const key = formKey(body, path, request);
       if (action === 'disbursement') {
-        await lifecycle.disburse(actor, id, await validated(DisburseGrantRequest, request), key);
+        const valid = await validatedWith(DisburseGrantRequest, request, unconfirmed);
+        await lifecycle.disburse(actor, id, valid, key);
         return { redirect: `/grants/${id}?done=disbursed` };
       }
       if (action === 'settlement') {
         const result = await lifecycle.settle(
           actor,
           id,
-          await validated(SettleGrantRequest, request),
+          await validatedWith(SettleGrantRequest, request, unconfirmed),
           key,
         );
         return {
@@ -278,15 +284,21 @@ export class GrantsPageService {
               : `/grants/${id}?done=settled`,
         };
       }
-      await lifecycle.cancel(actor, id, await validated(CancelGrantRequest, request), key);
+      const valid = await validatedWith(CancelGrantRequest, request, unconfirmed);
+      await lifecycle.cancel(actor, id, valid, key);
       return { redirect: `/grants/${id}?done=cancelled` };
     } catch (error) {
       if (!isFormRefusal(error)) throw error;
       const errors = fieldMessages(error.errors ?? []);
-      const placed = Object.keys(errors).some((name) => names.includes(name));
+      const placed = Object.keys(errors).some((name) => [...names, 'confirm'].includes(name));
       const grant = await this.grants.get(actor, id);
       const html = await this.renderDetail(grant, viewer, {
-        state: { action, values, errors, formError: placed ? null : describe(error) },
+        state: {
+          action,
+          values: { ...values, confirm: confirmed ? 'true' : '' },
+          errors,
+          formError: placed ? null : describe(error),
+        },
       });
       return { status: error.status, html };
     }
@@ -327,10 +339,20 @@ export class GrantsPageService {
       message,
     }));
     const eligibility = options.eligibility;
+    const event = events.find((row) => row.id === form.eventId);
+    const context: EligibilityContext = {
+      country: participants.find((row) => row.id === form.participantId)?.country ?? '',
+      decisionDate: eligibility?.decisionDate ?? (form.decisionDate || todayUtc()),
+      kind: form.kind,
+      eventRule: event?.eligibility_rule,
+      countryStatus: eligibility?.countryStatus,
+    };
+    const failed = (rules: readonly { rule: string; reason: string }[]) =>
+      rules.map((rule) => ({ rule: rule.rule, reason: failedRuleText(rule, context) }));
     return this.views.render(
       'grant-form',
       {
-        title: 'Request a participation grant',
+        title: uiText('grants.form.title'),
         active: 'grant-requests',
         formError: options.formError ?? null,
         errorSummary: summary,
@@ -348,21 +370,22 @@ export class GrantsPageService {
         })),
         kindOptions: GRANT_KINDS.map((kind) => ({
           value: kind,
-          label: GRANT_KIND_LABELS[kind],
+          label: grantKindLabel(kind),
           selected: kind === form.kind,
         })),
+        // The amount inputs' placeholders, as amounts are written in the page's language.
+        placeholders: { ticket: formatNumber('1450.00'), allowance: formatNumber('1200.00') },
         eligibility:
           eligibility === undefined
             ? null
             : {
                 eligible: eligibility.eligible,
                 decisionDate: eligibility.decisionDate,
-                countryStatus:
-                  COUNTRY_STATUS_LABELS[eligibility.countryStatus] ?? eligibility.countryStatus,
-                region: eligibility.region,
-                failed: eligibility.failed,
+                countryStatus: countryStatusLabel(eligibility.countryStatus),
+                region: eligibility.region === null ? null : regionLabel(eligibility.region),
+                failed: failed(eligibility.failed),
               },
-        refused: options.refused ?? null,
+        refused: options.refused ? failed(options.refused) : null,
         exceptionWanted:
           (options.refused ?? []).length > 0 ||
           (eligibility !== undefined && !eligibility.eligible),
@@ -407,12 +430,20 @@ export class GrantsPageService {
     const status = grant.status;
     const waiting = status === 'requested' ? await this.pendingApproval(grant.id) : null;
     const entries = new Map(grant.entries.map((entry) => [entry.id, entry]));
+    const context: EligibilityContext = {
+      country: grant.participant.country,
+      decisionDate: grant.eligibility.decisionDate,
+      kind: grant.kind,
+      countryStatus: grant.eligibility.countryStatus,
+    };
     return this.views.render(
       'grant',
       {
-        title: `Grant ${grant.number}`,
+        title: uiText('grants.detail.title', { number: grant.number }),
         active: 'grant-requests',
-        notice: DONE_NOTICES[done] ?? null,
+        notice: (DONE_NOTICES as readonly string[]).includes(done)
+          ? uiText(`grants.detail.notices.${done}`)
+          : null,
         approvalId: approval === '' ? null : approval,
         grant: {
           ...toRow(grant),
@@ -420,8 +451,8 @@ export class GrantsPageService {
           ticket: grant.ticket === null ? null : money(grant.ticket),
           allowance: grant.allowance === null ? null : money(grant.allowance),
           decisionDate: grant.decisionDate,
-          gender: grant.participant.gender,
-          stakeholderGroup: grant.participant.stakeholderGroup,
+          gender: genderLabel(grant.participant.gender),
+          stakeholderGroup: stakeholderGroupLabel(grant.participant.stakeholderGroup),
           committed: money(grant.committed),
           createdBy: grant.createdBy,
           createdAt: grant.createdAt,
@@ -429,16 +460,17 @@ export class GrantsPageService {
         },
         eligibility: {
           eligible: grant.eligibility.eligible,
-          countryStatus:
-            COUNTRY_STATUS_LABELS[grant.eligibility.countryStatus] ??
-            grant.eligibility.countryStatus,
-          region: grant.eligibility.region,
+          countryStatus: countryStatusLabel(grant.eligibility.countryStatus),
+          region: grant.eligibility.region === null ? null : regionLabel(grant.eligibility.region),
           decisionDate: grant.eligibility.decisionDate,
-          failed: grant.eligibility.failed,
+          failed: grant.eligibility.failed.map((rule) => ({
+            rule: rule.rule,
+            reason: failedRuleText(rule, context),
+          })),
         },
         steps: grant.steps.map((step) => ({
           kind: step.kind,
-          label: GRANT_STATUS_LABELS[step.kind as GrantStatus] ?? step.kind,
+          label: grantStatusLabel(step.kind),
           on: step.on,
           amount: step.amount === null ? null : money(step.amount),
           reason: step.reason,
@@ -478,7 +510,8 @@ export class GrantsPageService {
                     ? {
                         ...formOf('disbursement', {
                           date: today,
-                          amount: grant.committed.amount,
+                          // What is committed, written as the page's language writes amounts.
+                          amount: formatNumber(grant.committed.amount),
                           bankAccount: '',
                         }),
                         accountOptions: accountOptions(values('disbursement').bankAccount),
@@ -515,18 +548,52 @@ function entryLink(
   return entry === undefined ? null : { number: entry.number, href: `#entry-${entry.id}` };
 }
 
-function describe(error: AppError): string {
-  const reasons = (error.errors ?? []).map((failed) => failed.reason);
-  return reasons.length > 0 ? `${error.detail} (${reasons.join('; ')})` : error.detail;
+/** A refusal's detail in the page's language: the catalogue's text of its code, if it has one. */
+function errorText(error: AppError): string {
+  const key = `grants.errors.${error.code}`;
+  return currentLanguage() !== 'en' && hasUiText(key) ? uiText(key) : error.detail;
 }
 
+function describe(error: AppError): string {
+  const reasons = (error.errors ?? []).map((failed) => fieldText(failed));
+  const detail = errorText(error);
+  return reasons.length > 0 ? `${detail} (${reasons.join('; ')})` : detail;
+}
+
+/** The fields whose value is an amount typed in the user's language. */
+const AMOUNT_FIELDS = ['ticket', 'allowance', 'amount', 'actualCost'];
+
+/** The message beside each field, the first error of each, in the page's language. */
 function fieldMessages(errors: readonly FieldError[]): Record<string, string> {
   const messages: Record<string, string> = {};
   for (const error of errors) {
     const name = error.field.startsWith('exception') ? 'exceptionReason' : error.field;
-    messages[name] ??= error.reason;
+    messages[name] ??= fieldText(error, ownText(name, error.rule));
   }
   return messages;
+}
+
+/** The pages' own words for a field's error outside English, where they say it better. */
+function ownText(name: string, rule: string): string | undefined {
+  if (name === 'confirm') return uiText('grants.fieldErrors.confirm');
+  if ((name === 'eventId' || name === 'participantId') && ['isUuid', 'exists'].includes(rule)) {
+    return uiText(`grants.fieldErrors.${name}`);
+  }
+  if (name === 'kind' && rule === 'isIn') return uiText('grants.fieldErrors.kind');
+  if ((name === 'date' || name === 'decisionDate') && rule === 'isCalendarDate') {
+    return uiText('grants.fieldErrors.date');
+  }
+  if (name === 'bankAccount' && rule === 'matches') return uiText('grants.fieldErrors.bankAccount');
+  if (AMOUNT_FIELDS.includes(name) && rule === 'matches') {
+    return uiText('grants.fieldErrors.amountFormat', { example: formatNumber('1450.00') });
+  }
+  if (name === 'exceptionReason' && rule === 'isLength') {
+    return uiText('grants.fieldErrors.exceptionReason');
+  }
+  if (name === 'reason' && ['isLength', 'isString'].includes(rule)) {
+    return uiText('grants.fieldErrors.reason');
+  }
+  return undefined;
 }
 
 function toRow(grant: GrantSummaryResponse): Record<string, unknown> & { id: string } {
@@ -539,10 +606,10 @@ function toRow(grant: GrantSummaryResponse): Record<string, unknown> & { id: str
     participant: grant.participant,
     country: grant.participant.country,
     kind: grant.kind,
-    kindLabel: GRANT_KIND_LABELS[grant.kind] ?? grant.kind,
+    kindLabel: grantKindLabel(grant.kind),
     amount: money(grant.amount),
     status: grant.status,
-    statusLabel: GRANT_STATUS_LABELS[grant.status] ?? grant.status,
+    statusLabel: grantStatusLabel(grant.status),
     exception: grant.exceptionReason !== null,
   };
 }
@@ -566,8 +633,8 @@ function toRequestGrant(form: GrantForm): Record<string, unknown> {
     participantId: form.participantId,
     kind: form.kind,
   };
-  if (form.ticket !== '') request.ticket = form.ticket;
-  if (form.allowance !== '') request.allowance = form.allowance;
+  if (form.ticket !== '') request.ticket = readAmount(form.ticket);
+  if (form.allowance !== '') request.allowance = readAmount(form.allowance);
   if (form.decisionDate !== '') request.decisionDate = form.decisionDate;
   if (form.exceptionReason !== '') request.exception = { reason: form.exceptionReason };
   return request;

@@ -7,10 +7,12 @@ import { FieldError } from '../../common/errors/problem';
 import { DonorsService } from '../../donors/donors.service';
 import { FundsService } from '../../funds/funds.service';
 import { money } from '../../pledges/pledges-page.service';
-import { field, formKey, isFormRefusal, validated } from '../../web/page-forms';
+import { field, formKey, isFormRefusal, validated, validatedWith } from '../../web/page-forms';
 import { FormBody, pageLinks, PageResult } from '../../web/page-response';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
+import { hasUiText, readAmount, uiText } from '../../web/ui-i18n';
 import { ALLOCATION_MODES } from '../dto/receipt.dto';
+import { messageOf, pageCheck } from '../pages/page-messages';
 import {
   BATCH_STATUSES,
   BatchStatus,
@@ -42,26 +44,31 @@ const LINE_FIELDS = [
 ] as const;
 type LineField = (typeof LINE_FIELDS)[number];
 type LineValues = Record<LineField, string>;
+/** The line fields typed as amounts, read in the user's language. */
+const AMOUNT_FIELDS: ReadonlySet<string> = new Set(['grossAmount', 'bankCharges']);
 
-const STATUS_LABELS: Record<BatchStatus, string> = { draft: 'Draft', posted: 'Posted' };
+function statusLabel(status: BatchStatus): string {
+  return uiText(`receipts.batches.statuses.${status}`);
+}
 
-const ALLOCATION_LABELS: Record<string, string> = {
-  '': 'Default',
-  auto: 'Oldest due first',
-  none: 'Leave unapplied',
-};
+/** A line's allocation choice: '' is the default (oldest due first for a known donor). */
+function allocationLabel(mode: string): string {
+  const key = `receipts.batch.allocations.${mode === '' ? 'default' : mode}`;
+  return hasUiText(key) ? uiText(key) : mode;
+}
 
-const DONE_NOTICES: Record<string, string> = {
-  created: 'Batch opened as a draft: enter its receipts below, save, and post when they agree.',
-  saved: 'Draft saved. It can be resumed at any time until it is posted.',
-  posted: 'Batch posted: every receipt below is recorded.',
-};
+function doneNotice(done: string): string | null {
+  const key = `receipts.batch.notices.${done}`;
+  return done !== '' && hasUiText(key) ? uiText(key) : null;
+}
 
 interface DraftForm {
   description: string;
   declaredCount: string;
   declaredTotal: string;
   overrideReason: string;
+  /** The box "I confirm posting" ticked (only posting asks for it). */
+  confirm: boolean;
   /** The rows typed, empty ones dropped: row i is receipts[i] of the request. */
   rows: LineValues[];
 }
@@ -116,11 +123,11 @@ export class ReceiptBatchesPageService {
     return this.views.render(
       'receipt-batches',
       {
-        title: 'Receipt batches',
+        title: uiText('receipts.batches.title'),
         active: 'receipts',
         statusOptions: BATCH_STATUSES.map((value) => ({
           value,
-          label: STATUS_LABELS[value],
+          label: statusLabel(value),
           selected: value === status,
         })),
         batches: page.items.map(toRow),
@@ -152,7 +159,8 @@ export class ReceiptBatchesPageService {
       bankAccount,
       description: form.description,
       declaredCount: integerOrText(form.declaredCount),
-      declaredTotal: form.declaredTotal,
+      // As typed in the user's language ("152 300,00" in French), read for the API.
+      declaredTotal: readAmount(form.declaredTotal),
     };
     if (fund !== '') request.fund = fund;
     try {
@@ -180,7 +188,7 @@ export class ReceiptBatchesPageService {
     const done = typeof query.done === 'string' ? query.done : '';
     return this.renderDetail(batch, viewer, {
       form: formOf(batch),
-      notice: DONE_NOTICES[done] ?? null,
+      notice: doneNotice(done),
     });
   }
 
@@ -197,7 +205,7 @@ export class ReceiptBatchesPageService {
     if (batch.status !== 'draft') {
       const html = await this.renderDetail(batch, viewer, {
         form: formOf(batch),
-        formError: 'This batch is posted: it cannot change any more.',
+        formError: uiText('receipts.batch.postedAlready'),
       });
       return { status: 409, html };
     }
@@ -206,6 +214,17 @@ export class ReceiptBatchesPageService {
     }
     const path = `/receipts/batches/${batch.id}`;
     const save = toSaveRequest(form);
+    // Posting records every receipt in the ledger: asked for with the box ticked, checked here
+    // before anything is saved, so that a refusal changes nothing.
+    if (intent === 'post' && !form.confirm) {
+      const missing = pageCheck('confirm', 'confirmed', uiText('receipts.batch.confirmMissing'));
+      try {
+        await validatedWith(PostReceiptBatchRequest, postRequest(form), [missing]);
+      } catch (error) {
+        if (!isFormRefusal(error)) throw error;
+        return this.refused(batch, form, error, viewer);
+      }
+    }
     try {
       if (!sameAsSaved(save, batch)) {
         const valid = await validated(SaveReceiptBatchDraftRequest, save);
@@ -216,8 +235,7 @@ export class ReceiptBatchesPageService {
       return this.refused(batch, form, error, viewer);
     }
     if (intent !== 'post') return { redirect: `${path}?done=saved` };
-    const post: Record<string, unknown> =
-      form.overrideReason === '' ? {} : { override: { reason: form.overrideReason } };
+    const post = postRequest(form);
     try {
       const valid = await validated(PostReceiptBatchRequest, post);
       await this.batches.post(actor, batch.id, valid, formKey(body, `${path}/post`, post, 'post'));
@@ -237,7 +255,7 @@ export class ReceiptBatchesPageService {
     const html = await this.renderDetail(batch, viewer, {
       form,
       errors: error.errors ?? [],
-      formError: error.detail,
+      formError: error.errors?.length ? null : error.detail,
     });
     return { status: error.status, html };
   }
@@ -254,13 +272,13 @@ export class ReceiptBatchesPageService {
     for (const error of errors) {
       const name =
         error.field === 'fund' || error.field === 'bankAccount' ? 'account' : error.field;
-      fieldErrors[name] ??= error.reason;
-      summary.push({ href: `#${name}`, message: error.reason });
+      fieldErrors[name] ??= messageOf(error);
+      summary.push({ href: `#${name}`, message: messageOf(error) });
     }
     return this.views.render(
       'receipt-batch-form',
       {
-        title: 'New receipt batch',
+        title: uiText('receipts.batchForm.title'),
         active: 'receipts',
         formError,
         errorSummary: summary,
@@ -320,7 +338,7 @@ export class ReceiptBatchesPageService {
         if (values.donorId !== '' && !known.has(values.donorId)) {
           donors.unshift({
             value: values.donorId,
-            label: `Donor ${values.donorId}`,
+            label: uiText('receipts.batch.donorById', { id: values.donorId }),
             selected: true,
           });
         }
@@ -332,7 +350,7 @@ export class ReceiptBatchesPageService {
           donorOptions: donors,
           allocationOptions: ['', ...ALLOCATION_MODES].map((value) => ({
             value,
-            label: ALLOCATION_LABELS[value],
+            label: allocationLabel(value),
             selected: value === values.allocation,
           })),
         });
@@ -358,7 +376,7 @@ export class ReceiptBatchesPageService {
         remitterName: line.remitterName ?? '',
         remittanceText: line.remittanceText ?? '',
         bankReference: line.bankReference ?? '',
-        allocation: ALLOCATION_LABELS[line.allocation ?? ''],
+        allocation: allocationLabel(line.allocation ?? ''),
         receipt:
           line.receipt === null ? null : { ...line.receipt, href: `/receipts/${line.receipt.id}` },
       }));
@@ -366,7 +384,7 @@ export class ReceiptBatchesPageService {
     return this.views.render(
       'receipt-batch',
       {
-        title: `Receipt batch: ${batch.description}`,
+        title: uiText('receipts.batch.title', { description: batch.description }),
         active: 'receipts',
         notice: options.notice ?? null,
         formError: options.formError ?? null,
@@ -406,6 +424,7 @@ export class ReceiptBatchesPageService {
           declaredCount: options.form.declaredCount,
           declaredTotal: options.form.declaredTotal,
           overrideReason: options.form.overrideReason,
+          confirm: options.form.confirm,
         },
         rows,
         rowCount: rows.length,
@@ -459,7 +478,7 @@ function toRow(batch: ReceiptBatchSummaryResponse): Record<string, unknown> {
     bankAccount: batch.bankAccount,
     description: batch.description,
     status: batch.status,
-    statusLabel: STATUS_LABELS[batch.status],
+    statusLabel: statusLabel(batch.status),
     declaredCount: batch.declared.count,
     declaredTotal: money(batch.declared.total),
     enteredCount: batch.entered.count,
@@ -482,6 +501,7 @@ function formOf(batch: ReceiptBatchResponse): DraftForm {
     declaredCount: String(batch.declared.count),
     declaredTotal: batch.declared.total.amount,
     overrideReason: '',
+    confirm: false,
     rows: batch.lines.map((line) => {
       const values = blankLine();
       for (const name of LINE_FIELDS) values[name] = line[name] ?? '';
@@ -507,6 +527,7 @@ function readDraftForm(body: FormBody): DraftForm {
     declaredCount: field(body, 'declaredCount').trim(),
     declaredTotal: field(body, 'declaredTotal').trim(),
     overrideReason: field(body, 'overrideReason').trim(),
+    confirm: body.confirm !== undefined,
     rows,
   };
 }
@@ -515,11 +536,13 @@ function toSaveRequest(form: DraftForm): Record<string, unknown> {
   return {
     description: form.description,
     declaredCount: integerOrText(form.declaredCount),
-    declaredTotal: form.declaredTotal,
+    // Amounts as typed in the user's language ("1 234,50" in French), read for the API.
+    declaredTotal: readAmount(form.declaredTotal),
     receipts: form.rows.map((row) => {
       const line: Record<string, string> = {};
       for (const name of LINE_FIELDS) {
-        if (row[name] !== '') line[name] = row[name];
+        if (row[name] === '') continue;
+        line[name] = AMOUNT_FIELDS.has(name) ? readAmount(row[name]) : row[name];
       }
       // Required fields stay in the request, empty, so that validation names them.
       line.valueDate ??= '';
@@ -527,6 +550,11 @@ function toSaveRequest(form: DraftForm): Record<string, unknown> {
       return line;
     }),
   };
+}
+
+/** What "Post batch" sends: an override reason when one was given. */
+function postRequest(form: DraftForm): Record<string, unknown> {
+  return form.overrideReason === '' ? {} : { override: { reason: form.overrideReason } };
 }
 
 /** Whether the form holds exactly what is saved (then "Post" does not save it again). */
@@ -544,13 +572,24 @@ function placeErrors(errors: readonly FieldError[]): Placed {
       const name = line[2] ?? '';
       const known = (LINE_FIELDS as readonly string[]).includes(name);
       const errorsOfRow = placed.rows.get(index) ?? {};
+      const reason = messageOf(error);
+      const fieldName = hasUiText(`receipts.batch.fieldNames.${name}`)
+        ? uiText(`receipts.batch.fieldNames.${name}`)
+        : name;
       errorsOfRow[known ? name : 'row'] ??= known
-        ? error.reason
-        : `${name === '' ? '' : `${name}: `}${error.reason}`;
+        ? reason
+        : `${name === '' ? '' : `${fieldName}: `}${reason}`;
       placed.rows.set(index, errorsOfRow);
       placed.summary.push({
         href: known ? `#row-${index}-${name}` : `#row-${index}`,
-        message: `Receipt ${index + 1}${known ? ` (${name})` : name === '' ? '' : ` (${name})`}: ${error.reason}`,
+        message:
+          name === ''
+            ? uiText('receipts.batch.rowError', { number: index + 1, reason })
+            : uiText('receipts.batch.rowFieldError', {
+                number: index + 1,
+                field: fieldName,
+                reason,
+              }),
       });
       continue;
     }
@@ -558,8 +597,8 @@ function placeErrors(errors: readonly FieldError[]): Placed {
       error.field === 'override.reason' || error.field === 'override'
         ? 'overrideReason'
         : error.field;
-    placed.fields[name] ??= error.reason;
-    placed.summary.push({ href: `#${name}`, message: error.reason });
+    placed.fields[name] ??= messageOf(error);
+    placed.summary.push({ href: `#${name}`, message: messageOf(error) });
   }
   return placed;
 }
@@ -574,7 +613,8 @@ function signedCount(n: number): string {
 
 function signedMoney(currency: string, amount: string): string {
   const shown = money({ currency, amount });
-  return amount.startsWith('-') || isZeroAmount(amount) ? shown : shown.replace(' ', ' +');
+  // A plus sign before the first digit: "CHF +12.50", "+12,50 CHF".
+  return amount.startsWith('-') || isZeroAmount(amount) ? shown : shown.replace(/\d/, '+$&');
 }
 
 function integerOrText(value: string): number | string {

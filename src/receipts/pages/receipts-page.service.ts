@@ -26,38 +26,26 @@ import {
 import { ReceiptCorrectionsService } from '../receipt-corrections.service';
 import { ReceiptsService } from '../receipts.service';
 import { field, formKey, isFormRefusal, validated, validatedWith } from '../../web/page-forms';
+import { formatNumber, hasUiText, readAmount, uiText } from '../../web/ui-i18n';
+import { messageOf, pageCheck } from './page-messages';
 
 const PAGE_SIZE = 25;
 const DONOR_CHOICES = 200;
 const WRITERS = ['finance_officer'];
 
-export const RECEIPT_STATUS_LABELS: Record<ReceiptStatus, string> = {
-  unidentified: 'Unidentified',
-  unapplied: 'Unapplied',
-  'partially-allocated': 'Partially allocated',
-  allocated: 'Allocated',
-  refunded: 'Refunded',
-  reversed: 'Reversed',
-};
+/** A receipt's status in the interface's language (receipts.status.*), the code if unknown. */
+export function receiptStatusLabel(status: ReceiptStatus): string {
+  const key = `receipts.status.${status}`;
+  return hasUiText(key) ? uiText(key) : status;
+}
 
 /** The list's tabs: every receipt, and the two queues an officer works through. */
-const QUEUES = [
-  { queue: '', label: 'All' },
-  { queue: 'unapplied', label: 'Unapplied' },
-  { queue: 'unidentified', label: 'Unidentified' },
-] as const;
+const QUEUES = ['', 'unapplied', 'unidentified'] as const;
 
-const EVENT_LABELS: Record<string, string> = {
-  'donor-assigned': 'Donor assigned',
-  refunded: 'Refunded',
-  reversed: 'Reversed',
-};
-
-const DONE_NOTICES: Record<string, string> = {
-  recorded: 'Receipt recorded and posted to the ledger.',
-  allocated: 'Allocation recorded and posted to the ledger.',
-  donor: 'Donor assigned: the money moved from suspense to the donor’s unapplied credit.',
-};
+/** A label of the interface chosen at run time (an event, a notice), or `fallback` without one. */
+function textOr(key: string, fallback: string): string {
+  return hasUiText(key) ? uiText(key) : fallback;
+}
 
 /** The detail page's forms that ask another person's approval. */
 export const RECEIPT_ACTIONS = ['refund', 'reversal'] as const;
@@ -86,6 +74,8 @@ interface AllocateRow {
 interface AllocateForm {
   date: string;
   rows: AllocateRow[];
+  /** The box "I confirm the allocation" ticked. */
+  confirm: boolean;
 }
 
 type ActionValues = Record<string, string | boolean>;
@@ -157,14 +147,14 @@ export class ReceiptsPageService {
     return this.views.render(
       'receipts',
       {
-        title: 'Receipts',
+        title: uiText('receipts.list.title'),
         active: 'receipts',
         error,
         tabs: QUEUES.map((tab) => ({
-          label: tab.label,
-          queue: tab.queue === '' ? 'all' : tab.queue,
-          href: href({ queue: tab.queue }),
-          current: tab.queue === queue,
+          label: uiText(`receipts.list.queues.${tab === '' ? 'all' : tab}`),
+          queue: tab === '' ? 'all' : tab,
+          href: href({ queue: tab }),
+          current: tab === queue,
         })),
         queue,
         bankAccountOptions: accounts.map((account) => ({
@@ -208,11 +198,7 @@ export class ReceiptsPageService {
     if (form.currency === '' && chosen !== undefined) form.currency = chosen.currency;
     const extra: FieldError[] = [];
     if (form.account === '') {
-      extra.push({
-        field: 'bankAccount',
-        rule: 'required',
-        reason: 'choose the bank account the money arrived on',
-      });
+      extra.push(pageCheck('bankAccount', 'required', uiText('receipts.form.accountRequired')));
     }
     const request = toRecordRequest(form);
     try {
@@ -259,19 +245,18 @@ export class ReceiptsPageService {
     const extra: FieldError[] =
       values.confirm === true
         ? []
-        : [
-            {
-              field: 'confirm',
-              rule: 'confirmed',
-              reason: 'tick the box to confirm: once approved, this cannot be undone',
-            },
-          ];
+        : [pageCheck('confirm', 'confirmed', uiText('receipts.confirmMissing'))];
     const path = `/receipts/${id}/${action}`;
     const actor = viewer.actor!;
     try {
       let approvalId: string;
       if (action === 'refund') {
-        const request = { amount: values.amount, date: values.date, reason: values.reason };
+        // The amount as typed in the user's language ("1 234,50" in French), read for the API.
+        const request = {
+          amount: readAmount(String(values.amount)),
+          date: values.date,
+          reason: values.reason,
+        };
         const valid = await validatedWith(RefundReceiptRequest, request, extra);
         const result = await this.corrections.requestRefund(
           actor,
@@ -311,7 +296,13 @@ export class ReceiptsPageService {
     const actor = viewer.actor!;
     const receipt = await this.receipts.get(actor, id);
     const open = await this.openInstalments(receipt, viewer);
-    return this.renderAllocate(receipt, open, { date: todayUtc(), rows: [] }, viewer, {});
+    return this.renderAllocate(
+      receipt,
+      open,
+      { date: todayUtc(), rows: [], confirm: false },
+      viewer,
+      {},
+    );
   }
 
   /**
@@ -331,7 +322,10 @@ export class ReceiptsPageService {
     const auto = intent === 'auto';
     const request: Record<string, unknown> = {};
     if (form.date !== '') request.date = form.date;
-    const extra: FieldError[] = [];
+    // An allocation is posted to the ledger: only a reversal of the receipt undoes it.
+    const extra: FieldError[] = form.confirm
+      ? []
+      : [pageCheck('confirm', 'confirmed', uiText('receipts.allocate.confirmMissing'))];
     // Which typed row each allocation of the request came from, to put its errors beside it.
     const keys: string[] = [];
     if (auto) {
@@ -339,18 +333,16 @@ export class ReceiptsPageService {
     } else {
       const filled = form.rows.filter((row) => row.amount !== '');
       if (filled.length === 0) {
-        extra.push({
-          field: 'allocations',
-          rule: 'required',
-          reason: 'enter an amount against at least one instalment, or allocate oldest due first',
-        });
+        extra.push(
+          pageCheck('allocations', 'required', uiText('receipts.allocate.amountsRequired')),
+        );
       } else {
         request.allocations = filled.map((row) => {
           keys.push(rowKey(row.pledgeId, row.instalment));
           return {
             pledgeId: row.pledgeId,
             instalment: /^\d{1,6}$/.test(row.instalment) ? Number(row.instalment) : row.instalment,
-            amount: row.amount,
+            amount: readAmount(row.amount),
           };
         });
       }
@@ -390,16 +382,30 @@ export class ReceiptsPageService {
 
   async donorForm(id: string, viewer: Viewer): Promise<string> {
     const receipt = await this.receipts.get(viewer.actor!, id);
-    return this.renderDonor(receipt, { donorId: '', date: todayUtc() }, viewer, [], null);
+    return this.renderDonor(
+      receipt,
+      { donorId: '', date: todayUtc(), confirm: false },
+      viewer,
+      [],
+      null,
+    );
   }
 
   async assignDonor(id: string, body: FormBody, viewer: Viewer): Promise<PageResult> {
     const actor = viewer.actor!;
-    const form = { donorId: field(body, 'donorId').trim(), date: field(body, 'date').trim() };
-    const extra: FieldError[] =
-      form.donorId === ''
-        ? [{ field: 'donorId', rule: 'required', reason: 'choose the donor the money came from' }]
-        : [];
+    const form = {
+      donorId: field(body, 'donorId').trim(),
+      date: field(body, 'date').trim(),
+      confirm: body.confirm !== undefined,
+    };
+    const extra: FieldError[] = [];
+    if (form.donorId === '') {
+      extra.push(pageCheck('donorId', 'required', uiText('receipts.donor.required')));
+    }
+    // The assignment is posted to the ledger (suspense to the donor's credit).
+    if (!form.confirm) {
+      extra.push(pageCheck('confirm', 'confirmed', uiText('receipts.donor.confirmMissing')));
+    }
     const request: Record<string, unknown> = { donorId: form.donorId };
     if (form.date !== '') request.date = form.date;
     try {
@@ -448,7 +454,7 @@ export class ReceiptsPageService {
     return this.views.render(
       'receipt-form',
       {
-        title: 'Record a receipt',
+        title: uiText('receipts.list.record'),
         active: 'receipts',
         formError,
         errorSummary: placed.summary,
@@ -485,15 +491,25 @@ export class ReceiptsPageService {
     const approval = typeof options.query?.approval === 'string' ? options.query.approval : '';
     const pending =
       done === 'refund' || done === 'reversal'
-        ? { what: done === 'refund' ? 'refund' : 'reversal', approvalId: approval }
+        ? {
+            sent: uiText(`receipts.detail.pending.${done}${approval === '' ? 'NoId' : ''}`, {
+              id: approval,
+            }),
+          }
         : null;
     const state = options.state;
     const today = todayUtc();
     const formOf = (action: ReceiptAction, defaults: ActionValues): Record<string, unknown> => {
       const mine = state?.action === action ? state : undefined;
+      const errors = mine?.errors ?? {};
       return {
         values: { ...defaults, ...(mine?.values ?? {}) },
-        errors: mine?.errors ?? {},
+        errors,
+        // At the top of the form, each linking to its field (`refund-amount`, `reversal-date` …).
+        summary: Object.entries(errors).map(([name, message]) => ({
+          href: `#${action}-${name}`,
+          message,
+        })),
         formError: mine?.formError ?? null,
         open: mine !== undefined,
       };
@@ -514,9 +530,9 @@ export class ReceiptsPageService {
     return this.views.render(
       'receipt',
       {
-        title: `Receipt ${receipt.number}`,
+        title: uiText('receipts.detail.title', { number: receipt.number }),
         active: 'receipts',
-        notice: DONE_NOTICES[done] ?? null,
+        notice: done === '' ? null : textOr(`receipts.detail.notices.${done}`, '') || null,
         pending,
         receipt: {
           ...toRow(receipt),
@@ -549,14 +565,14 @@ export class ReceiptsPageService {
           value: money(allocation.value),
           relieved: money(allocation.relieved),
           fx: money(allocation.fx),
-          fxKind: fxKind(allocation.fx),
+          fxLabel: fxLabel(allocation.fx),
           entry: entryLink(allocation.entryId),
           reversal: allocation.reversesAllocationId !== null,
           reversed: reversedIds.has(allocation.id),
         })),
         events: receipt.events.map((event) => ({
           kind: event.kind,
-          label: EVENT_LABELS[event.kind] ?? event.kind,
+          label: textOr(`receipts.detail.events.${event.kind}`, event.kind),
           on: event.on,
           amount: event.amount === null ? null : money(event.amount),
           donor:
@@ -594,7 +610,8 @@ export class ReceiptsPageService {
           refund:
             canWrite && !reversed && receipt.donor !== null && hasUnapplied
               ? formOf('refund', {
-                  amount: receipt.unapplied.amount,
+                  // What is left, as the user's language writes it ("1 234,50" in French).
+                  amount: formatNumber(receipt.unapplied.amount),
                   date: today,
                   reason: '',
                   confirm: false,
@@ -631,7 +648,7 @@ export class ReceiptsPageService {
     const fields: Record<string, string> = {};
     const summary: { href: string; message: string }[] = [];
     for (const error of options.errors ?? []) {
-      const reason = groupAmounts(error.reason);
+      const reason = groupAmounts(messageOf(error));
       const match = /^allocations\[(\d+)\](?:\.(\w+))?$/.exec(error.field);
       const key = match === null ? undefined : options.keys?.[Number(match[1])];
       const index = key === undefined ? undefined : indexOf.get(key);
@@ -640,11 +657,16 @@ export class ReceiptsPageService {
         if (!rowErrors.has(index)) rowErrors.set(index, reason);
         summary.push({
           href: `#amount-${index}`,
-          message: `${row.pledgeReference}, instalment ${row.instalment}: ${reason}`,
+          message: uiText('receipts.allocate.rowError', {
+            reference: row.pledgeReference,
+            instalment: row.instalment,
+            reason,
+          }),
         });
         continue;
       }
-      const name = error.field === 'date' ? 'date' : 'allocations';
+      const name =
+        error.field === 'date' || error.field === 'confirm' ? error.field : 'allocations';
       if (fields[name] === undefined) {
         fields[name] = reason;
         summary.push({ href: `#${name}`, message: reason });
@@ -659,10 +681,11 @@ export class ReceiptsPageService {
     return this.views.render(
       'receipt-allocate',
       {
-        title: `Allocate receipt ${receipt.number}`,
+        title: uiText('receipts.allocate.title', { number: receipt.number }),
         active: 'receipts',
         receipt: {
           ...toRow(receipt),
+          donorName: receipt.donor?.name ?? '',
           net: money(receipt.net),
           remittanceText: receipt.remittanceText,
         },
@@ -672,6 +695,7 @@ export class ReceiptsPageService {
         errorSummary: summary,
         errors: fields,
         date: form.date,
+        confirm: form.confirm,
         rows: ordered.map((row, index) => ({
           index,
           pledgeId: row.pledgeId,
@@ -695,7 +719,7 @@ export class ReceiptsPageService {
 
   private async renderDonor(
     receipt: ReceiptResponse,
-    form: { donorId: string; date: string },
+    form: { donorId: string; date: string; confirm: boolean },
     viewer: Viewer,
     errors: readonly FieldError[],
     formError: string | null,
@@ -705,7 +729,7 @@ export class ReceiptsPageService {
     return this.views.render(
       'receipt-donor',
       {
-        title: `Assign a donor to receipt ${receipt.number}`,
+        title: uiText('receipts.donor.title', { number: receipt.number }),
         active: 'receipts',
         receipt: { ...toRow(receipt), remittanceText: receipt.remittanceText },
         canAssign: mayWrite(viewer) && receipt.donor === null && receipt.status !== 'reversed',
@@ -742,9 +766,11 @@ function isPositive(value: MoneyResponse): boolean {
   return Money.parse(value.amount, value.currency).isPositive();
 }
 
-function fxKind(value: MoneyResponse): 'gain' | 'loss' | null {
+/** "gain" or "loss" beside an allocation's exchange difference, none when there is none. */
+function fxLabel(value: MoneyResponse): string | null {
   const amount = Money.parse(value.amount, value.currency);
-  return amount.isPositive() ? 'gain' : amount.isNegative() ? 'loss' : null;
+  const kind = amount.isPositive() ? 'gain' : amount.isNegative() ? 'loss' : null;
+  return kind === null ? null : uiText(`receipts.detail.fxKinds.${kind}`);
 }
 
 /** "more than is open: CHF 1500.00" → "… CHF 1,500.00", as amounts show elsewhere. */
@@ -775,7 +801,7 @@ function leftFigure(
     if (row.amount === '' || currency === undefined) continue;
     let amount: Money;
     try {
-      amount = Money.parse(row.amount, currency);
+      amount = Money.parse(readAmount(row.amount), currency);
     } catch {
       unreadable++;
       continue;
@@ -810,7 +836,7 @@ function toRow(receipt: ReceiptSummaryResponse): Record<string, unknown> & { id:
     allocated: money(receipt.allocated),
     unapplied: money(receipt.unapplied),
     status: receipt.status,
-    statusLabel: RECEIPT_STATUS_LABELS[receipt.status] ?? receipt.status,
+    statusLabel: receiptStatusLabel(receipt.status),
   };
 }
 
@@ -854,7 +880,7 @@ function placeErrors(errors: readonly FieldError[], toField: (name: string) => s
   for (const error of errors) {
     const name = toField(error.field);
     if (fields[name] !== undefined) continue;
-    fields[name] = groupAmounts(error.reason);
+    fields[name] = groupAmounts(messageOf(error));
     summary.push({ href: `#${name}`, message: fields[name] });
   }
   return { fields, summary };
@@ -862,7 +888,7 @@ function placeErrors(errors: readonly FieldError[], toField: (name: string) => s
 
 function fieldMessages(errors: readonly FieldError[]): Record<string, string> {
   const messages: Record<string, string> = {};
-  for (const error of errors) messages[error.field] ??= groupAmounts(error.reason);
+  for (const error of errors) messages[error.field] ??= groupAmounts(messageOf(error));
   return messages;
 }
 
@@ -891,10 +917,11 @@ function toRecordRequest(form: ReceiptForm): Record<string, unknown> {
     bankAccount: slash < 0 ? form.account : form.account.slice(slash + 1),
     valueDate: form.valueDate,
     currency: form.currency,
-    grossAmount: form.grossAmount,
+    // Amounts as typed in the user's language ("12 345,67" in French), read for the API.
+    grossAmount: readAmount(form.grossAmount),
   };
   if (slash > 0) request.fund = form.account.slice(0, slash);
-  if (form.bankCharges !== '') request.bankCharges = form.bankCharges;
+  if (form.bankCharges !== '') request.bankCharges = readAmount(form.bankCharges);
   if (form.donorId !== '') {
     request.donorId = form.donorId;
     request.allocation = form.allocation;
@@ -919,5 +946,5 @@ function readAllocateForm(body: FormBody): AllocateForm {
       amount: field(body, `row-${index}-amount`).trim(),
     });
   }
-  return { date: field(body, 'date').trim(), rows };
+  return { date: field(body, 'date').trim(), rows, confirm: body.confirm !== undefined };
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../common/errors/app-error';
 import { createValidationPipe } from '../../common/validation';
 import { money } from '../../pledges/pledges-page.service';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
+import { uiText } from '../../web/ui-i18n';
 import { BankReconciliationService, DEFAULT_FUND } from './bank-reconciliation.service';
 import { BankReconciliationQuery, BankReconciliationResponse } from './dto/bank-reconciliation.dto';
 
@@ -50,7 +51,7 @@ export class BankReconciliationPageService {
     return this.views.render(
       'bank-reconciliation',
       {
-        title: 'Bank reconciliation',
+        title: uiText('bank.report.title'),
         active: 'reports',
         error,
         asOf,

@@ -8,6 +8,8 @@ import { money } from '../../pledges/pledges-page.service';
 import { field, formKey, isFormRefusal, validated } from '../../web/page-forms';
 import { FormBody, PageResult } from '../../web/page-response';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
+import { uiText } from '../../web/ui-i18n';
+import { messageOf } from '../../receipts/pages/page-messages';
 import {
   ImportedStatementResponse,
   ImportStatementRequest,
@@ -16,6 +18,8 @@ import {
 import { StatementImportService } from './statement-import.service';
 
 const WRITERS = ['finance_officer'];
+/** The import form's fields, each with the id an error links to. */
+const FORM_FIELDS: ReadonlySet<string> = new Set(['account', 'fileName', 'format', 'content']);
 
 interface ImportForm {
   account: string;
@@ -48,7 +52,7 @@ export class StatementImportPageService {
     return this.views.render(
       'bank-statements',
       {
-        title: 'Bank statements',
+        title: uiText('bank.statements.title'),
         active: 'bank-reconciliation',
         statements: page.items.map(toRow),
         canImport: mayWrite(viewer),
@@ -102,10 +106,10 @@ export class StatementImportPageService {
     return this.views.render(
       'bank-statement',
       {
-        title: `Bank statement ${statement.statementId}`,
+        title: uiText('bank.statement.title', { id: statement.statementId }),
         active: 'bank-reconciliation',
         statement: toRow(statement),
-        notice: query.done === 'imported' ? 'Statement imported.' : null,
+        notice: query.done === 'imported' ? uiText('bank.statement.imported') : null,
         lines: statement.lines.map((line) => ({
           ...line,
           amountText: money(line.amount),
@@ -129,17 +133,22 @@ export class StatementImportPageService {
       groups.push({ fund: fund.code, accounts });
     }
     const fieldErrors: Record<string, string> = {};
+    const summary: { href: string | null; message: string }[] = [];
     for (const error of errors) {
       const name =
         error.field === 'fund' || error.field === 'bankAccount' ? 'account' : error.field;
-      fieldErrors[name] ??= error.reason;
+      if (fieldErrors[name] !== undefined) continue;
+      fieldErrors[name] = messageOf(error);
+      // Only fields the form has get a link; the rest is said in the summary's text.
+      summary.push({ href: FORM_FIELDS.has(name) ? `#${name}` : null, message: fieldErrors[name] });
     }
     return this.views.render(
       'bank-statement-import',
       {
-        title: 'Import a bank statement',
+        title: uiText('bank.import.title'),
         active: 'bank-reconciliation',
-        formError,
+        formError: summary.length > 0 ? null : formError,
+        errorSummary: summary,
         errors: fieldErrors,
         form,
         formats: STATEMENT_FORMATS.map((value) => ({ value, selected: value === form.format })),

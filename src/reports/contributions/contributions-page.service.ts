@@ -8,65 +8,42 @@ import { ITU_D_REGIONS } from '../../reference/reference.types';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
 import { ReportFiltersQuery } from '../dto/report-filters.dto';
 import { DEFAULT_FUND } from '../pledge-reconciliation.service';
-import { ReportCell, ReportTable } from '../report-table';
+import { ReportTable } from '../report-table';
 import {
-  ContributionsReportService,
-  donorTypeLabel,
-  GROUPING_LABELS,
-} from './contributions-report.service';
+  cellText,
+  filterErrors,
+  isNumeric,
+  localiseTable,
+  regionName,
+} from '../index/report-table-i18n';
+import { uiText } from '../../web/ui-i18n';
+import { ContributionsReportService } from './contributions-report.service';
 import { CONTRIBUTION_GROUPINGS, ContributionsQuery } from './dto/contributions.dto';
 
 type PageKind = 'contributions' | 'outstanding-pledges' | 'cash-forecast';
 
+/**
+ * Each page's API route and the query fields of its form, in order; its title and hint are the
+ * catalogue's reports.pages.<kind>.
+ */
 interface PageSpec {
-  title: string;
   api: string;
-  /** The query fields of the form, in order. */
   fields: string[];
-  hint: string;
 }
 
 const PAGES: Record<PageKind, PageSpec> = {
   contributions: {
-    title: 'Contributions',
     api: '/api/v1/reports/contributions',
     fields: ['groupBy', 'from', 'to', 'fund', 'earmark', 'donorType', 'region'],
-    hint:
-      'Pledged: agreements and amendments booked in the range, in the fund currency at the ' +
-      'booking rates. Received: cash allocated to pledges in the range, at the value-date rates ' +
-      '(what donor statements call receipts applied); receivable cleared: what that cash took ' +
-      'off the receivable (1100) at the booking rates; the difference is realised FX. Region: ' +
-      'the ITU-D region of the donor’s country on the last day of the range.',
   },
   'outstanding-pledges': {
-    title: 'Outstanding pledges',
     api: '/api/v1/reports/outstanding-pledges',
     fields: ['asOf', 'fund', 'earmark', 'donorType', 'region'],
-    hint:
-      'What agreed pledges still owe on the as-of date, by days past the instalments’ due dates ' +
-      '(on the due date itself nothing is overdue yet), after partial payments and write-offs, ' +
-      'in the fund currency at the booking rates and in each pledge currency.',
   },
   'cash-forecast': {
-    title: 'Cash forecast',
     api: '/api/v1/reports/cash-forecast',
     fields: ['asOf', 'fund', 'earmark', 'donorType', 'region'],
-    hint:
-      'Unpaid instalments of agreed pledges: those past due, then per month for the 12 months ' +
-      'from the as-of date, then later. Converted to the fund currency at the UN operational ' +
-      'rates in force on the as-of date (cash to come, not the booking rates).',
   },
-};
-
-const FIELD_LABELS: Record<string, string> = {
-  groupBy: 'Group by',
-  from: 'From',
-  to: 'To',
-  asOf: 'As-of date',
-  fund: 'Fund',
-  earmark: 'Earmark',
-  donorType: 'Donor type',
-  region: 'ITU-D region',
 };
 
 /** The contributions, outstanding pledges and cash forecast pages: the API's tables, a form. */
@@ -85,31 +62,39 @@ export class ContributionsPageService {
       const value = query[name];
       if (typeof value === 'string' && value.trim() !== '') raw[name] = value.trim();
     }
-    let error: string | null = null;
+    let refusal: AppError | null = null;
     let tables: ReportTable[] = [];
     try {
       tables = await this.tables(kind, raw);
     } catch (caught) {
       if (!(caught instanceof AppError) || caught.status !== 422) throw caught;
-      error = caught.detail;
+      refusal = caught;
     }
+    const labels = Object.fromEntries(
+      spec.fields.map((name) => [name, uiText(`reports.fields.${name}`)]),
+    );
+    const placed = filterErrors(refusal?.errors, labels);
+    const title = uiText(`reports.pages.${kind}.title`);
     const fund = raw.fund ?? DEFAULT_FUND;
     const funds = await this.funds.list();
     const earmarks = funds.find((f) => f.code === fund)?.earmarks ?? [];
     const options: Record<string, Array<{ value: string; label: string }>> = {
-      groupBy: CONTRIBUTION_GROUPINGS.map((value) => ({ value, label: GROUPING_LABELS[value] })),
+      groupBy: CONTRIBUTION_GROUPINGS.map((value) => ({
+        value,
+        label: uiText(`reports.groupings.${value}`),
+      })),
       fund: funds.map((f) => ({ value: f.code, label: `${f.code} — ${f.name}` })),
       earmark: [
-        { value: '', label: 'Every earmark' },
+        { value: '', label: uiText('reports.common.everyEarmark') },
         ...earmarks.map((e) => ({ value: e.code, label: e.code })),
       ],
       donorType: [
-        { value: '', label: 'Every donor type' },
-        ...DONOR_TYPES.map((value) => ({ value, label: donorTypeLabel(value) })),
+        { value: '', label: uiText('reports.common.everyDonorType') },
+        ...DONOR_TYPES.map((value) => ({ value, label: uiText(`reports.donorTypes.${value}`) })),
       ],
       region: [
-        { value: '', label: 'Every region' },
-        ...ITU_D_REGIONS.map((value) => ({ value, label: value })),
+        { value: '', label: uiText('reports.common.everyRegion') },
+        ...ITU_D_REGIONS.map((value) => ({ value, label: regionName(value) })),
       ],
     };
     const download = (format: string): string => {
@@ -120,12 +105,13 @@ export class ContributionsPageService {
     return this.views.render(
       'reports/contributions-report',
       {
-        title: spec.title,
+        title,
         active: 'reports',
-        heading: spec.title,
+        heading: title,
         action: `/reports/${kind}`,
-        hint: spec.hint,
-        error,
+        hint: uiText(`reports.pages.${kind}.hint`),
+        error: refusal?.detail ?? null,
+        errorSummary: placed.summary,
         csvHref: download('csv'),
         xlsxHref: download('xlsx'),
         fields: spec.fields.map((name) => {
@@ -133,7 +119,8 @@ export class ContributionsPageService {
           const choices = options[name];
           return {
             id: name,
-            label: FIELD_LABELS[name],
+            label: labels[name],
+            error: placed.fields[name] ?? null,
             isSelect: choices !== undefined,
             value,
             options: (choices ?? []).map((choice) => ({
@@ -155,7 +142,20 @@ export class ContributionsPageService {
         type: 'query',
         metatype: ContributionsQuery,
       })) as ContributionsQuery;
-      return this.reports.contributionsTables(await this.reports.contributions(query));
+      const report = await this.reports.contributions(query);
+      return this.reports.contributionsTables(report).map((table) =>
+        localiseTable(table, {
+          key: 'contributions',
+          title: uiText(`reports.tables.contributions.title.${report.groupBy}`, {
+            fund: report.fund,
+            from: report.from,
+            to: report.to,
+          }),
+          params: { currency: report.functionalCurrency },
+          columns: { group: uiText(`reports.groupings.${report.groupBy}`) },
+          groupBy: report.groupBy,
+        }),
+      );
     }
     const query = (await pipe.transform(raw, {
       type: 'query',
@@ -163,18 +163,44 @@ export class ContributionsPageService {
     })) as ReportFiltersQuery;
     query.asOf ??= todayUtc();
     if (kind === 'outstanding-pledges') {
-      return this.reports.outstandingTables(await this.reports.outstanding(query));
+      const report = await this.reports.outstanding(query);
+      const params = { fund: report.fund, asOf: report.asOf, currency: report.functionalCurrency };
+      const [byDays, byCurrency] = this.reports.outstandingTables(report);
+      return [
+        localiseTable(byDays, {
+          key: 'outstanding',
+          title: uiText('reports.tables.outstanding.title', params),
+          params,
+        }),
+        localiseTable(byCurrency, {
+          key: 'outstandingByCurrency',
+          title: uiText('reports.tables.outstandingByCurrency.title', params),
+        }),
+      ];
     }
-    return this.reports.cashForecastTables(await this.reports.cashForecast(query));
+    const report = await this.reports.cashForecast(query);
+    const params = { fund: report.fund, asOf: report.asOf, currency: report.functionalCurrency };
+    const [byPeriod, byCurrency] = this.reports.cashForecastTables(report);
+    return [
+      localiseTable(byPeriod, {
+        key: 'cashForecast',
+        title: uiText('reports.tables.cashForecast.title', params),
+        params,
+      }),
+      localiseTable(byCurrency, {
+        key: 'cashForecastByCurrency',
+        title: uiText('reports.tables.cashForecastByCurrency.title', params),
+        params,
+      }),
+    ];
   }
 }
 
 function toView(table: ReportTable, index: number): Record<string, unknown> {
-  const numeric = (kind: string): boolean => kind !== 'text' && kind !== 'date';
-  const row = (values: Record<string, ReportCell>) =>
+  const row = (values: ReportTable['rows'][number]) =>
     table.columns.map((column, position) => ({
-      value: cellText(column.kind, values[column.key]),
-      num: numeric(column.kind),
+      value: cellText(column, values[column.key]),
+      num: isNumeric(column),
       header: position === 0,
       key: column.key,
     }));
@@ -182,19 +208,9 @@ function toView(table: ReportTable, index: number): Record<string, unknown> {
     id: `report-table-${index + 1}`,
     name: table.name,
     title: table.title,
-    columns: table.columns.map((column) => ({ label: column.label, num: numeric(column.kind) })),
+    columns: table.columns.map((column) => ({ label: column.label, num: isNumeric(column) })),
     rows: table.rows.map((values) => ({ cells: row(values) })),
     empty: table.rows.length === 0,
     total: table.total === undefined ? null : { cells: row(table.total) },
   };
-}
-
-/** Money with thousands separators (the exact decimal string, never a float). */
-function cellText(kind: string, value: ReportCell | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (kind !== 'money' || typeof value !== 'string') return String(value);
-  const [whole, fraction] = value.split('.');
-  const sign = whole.startsWith('-') ? '-' : '';
-  const digits = whole.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${digits}${fraction === undefined ? '' : `.${fraction}`}`;
 }

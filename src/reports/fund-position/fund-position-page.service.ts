@@ -6,6 +6,8 @@ import { FundsService } from '../../funds/funds.service';
 import { MoneyResponse } from '../../ledger/dto/journal.dto';
 import { money } from '../../pledges/pledges-page.service';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
+import { uiText } from '../../web/ui-i18n';
+import { filterErrors, generatedLabel } from '../index/report-table-i18n';
 import {
   FundPositionLineResponse,
   FundPositionQuery,
@@ -31,7 +33,7 @@ export class FundPositionPageService {
       const value = query[name];
       if (typeof value === 'string' && value.trim() !== '') raw[name] = value.trim();
     }
-    let error: string | null = null;
+    let refusal: AppError | null = null;
     let report: FundPositionResponse | null = null;
     try {
       const parsed = (await createValidationPipe().transform(raw, {
@@ -41,8 +43,13 @@ export class FundPositionPageService {
       report = await this.position.report(parsed);
     } catch (caught) {
       if (!(caught instanceof AppError) || caught.status !== 422) throw caught;
-      error = caught.detail;
+      refusal = caught;
     }
+    const placed = filterErrors(refusal?.errors, {
+      fund: uiText('reports.fields.fund'),
+      earmark: uiText('reports.fields.earmark'),
+      asOf: uiText('reports.fields.asOf'),
+    });
     const asOf = report?.asOf ?? raw.asOf ?? todayUtc();
     const funds = await this.funds.list();
     const download = (format: string) => {
@@ -52,9 +59,11 @@ export class FundPositionPageService {
     return this.views.render(
       'reports/fund-position',
       {
-        title: 'Fund position',
+        title: uiText('reports.fundPosition.title'),
         active: 'reports',
-        error,
+        error: refusal?.detail ?? null,
+        errors: placed.fields,
+        errorSummary: placed.summary,
         asOf,
         fundOptions: funds.map((f) => ({
           value: f.code,
@@ -84,7 +93,7 @@ export class FundPositionPageService {
                 checked: fund.ties !== null,
                 tiesAll: fund.tiesAll === true,
                 ties: (fund.ties ?? []).map((tie) => ({
-                  figure: tie.figure,
+                  figure: uiText(`reports.fundPosition.columns.${tie.figure}`),
                   accounts: tie.accounts.join(', '),
                   position: money(tie.position),
                   trialBalance: money(tie.trialBalance),
@@ -102,7 +111,7 @@ function line(figures: FundPositionLineResponse): Record<string, unknown> {
   const m = (value: MoneyResponse | null) => (value === null ? '—' : money(value));
   return {
     earmark: figures.earmark ?? '',
-    label: figures.label,
+    label: generatedLabel('label', figures.label),
     announced: m(figures.announced),
     agreed: m(figures.agreed),
     conditional: m(figures.conditional),

@@ -1,100 +1,99 @@
-/** One entry of the reports page: a page to open, and the API route that gives its data. */
+import { uiText, UiLanguage, currentLanguage } from '../../web/ui-i18n';
+
+/**
+ * One entry of the reports page: a page to open, and the API route that gives its data. Its
+ * title, description and formats are the catalogue's reports.index.entries.<key>.
+ */
 export interface ReportIndexEntry {
-  title: string;
-  description: string;
+  key: string;
   page: string;
   api?: string;
-  formats: string;
 }
 
-/** The reports page, by what the reader wants to know. */
-export const REPORT_INDEX: { heading: string; entries: ReportIndexEntry[] }[] = [
+/** The reports page, by what the reader wants to know (headings: reports.index.sections). */
+export const REPORT_INDEX: { key: string; entries: ReportIndexEntry[] }[] = [
   {
-    heading: 'Fund and management',
+    key: 'management',
     entries: [
+      { key: 'dashboard', page: '/dashboard' },
       {
-        title: 'Management dashboard',
-        description:
-          'Contributions by year and region, fund position, grants by region and gender: charts with their tables.',
-        page: '/dashboard',
-        formats: 'page',
-      },
-      {
-        title: 'Fund position',
-        description:
-          'Announced, agreed, received, outstanding, written off, committed, disbursed and available, per fund and earmark, as of a date; tied to the trial balance.',
+        key: 'fundPosition',
         page: '/reports/fund-position',
         api: '/api/v1/reports/fund-position',
-        formats: 'page, JSON, CSV, XLSX',
       },
       {
-        title: 'Annual report to Council',
-        description:
-          'Contributions received by donor, grants by country and region with the LDC share and gender balance, use of earmarked money, balance carried forward; in the six UN languages.',
+        key: 'council',
         page: '/api/v1/reports/council?format=html',
         api: '/api/v1/reports/council',
-        formats: 'HTML, PDF, JSON, CSV, XLSX',
       },
     ],
   },
   {
-    heading: 'Contributions',
+    key: 'contributions',
     entries: [
       {
-        title: 'Contributions',
-        description:
-          'Pledged and received by donor, donor type, country, ITU-D region or year; pledged against received per year; top donors.',
+        key: 'contributions',
         page: '/reports/contributions',
         api: '/api/v1/reports/contributions',
-        formats: 'page, JSON, CSV, XLSX',
       },
       {
-        title: 'Outstanding pledges',
-        description: 'Unpaid instalments per donor, aged by days past due.',
+        key: 'outstandingPledges',
         page: '/reports/outstanding-pledges',
         api: '/api/v1/reports/outstanding-pledges',
-        formats: 'page, JSON, CSV, XLSX',
       },
       {
-        title: 'Cash forecast',
-        description: 'Unpaid instalments falling due in the next twelve months.',
+        key: 'cashForecast',
         page: '/reports/cash-forecast',
         api: '/api/v1/reports/cash-forecast',
-        formats: 'page, JSON, CSV, XLSX',
       },
       {
-        title: 'Pledge reconciliation',
-        description:
-          'Pledged, received, exchange differences, written off and outstanding per pledge and donor.',
+        key: 'pledgeReconciliation',
         page: '/reports/pledge-reconciliation',
         api: '/api/v1/reports/pledge-reconciliation',
-        formats: 'page, JSON, CSV, XLSX',
       },
     ],
   },
   {
-    heading: 'Participation grants',
+    key: 'grants',
     entries: [
       {
-        title: 'Grant figures',
-        description:
-          'Grants by event, country, region, LDC or developing status, gender and stakeholder group, with the money committed, paid and spent.',
+        key: 'grantFigures',
         page: '/reports/grant-figures',
         api: '/api/v1/reports/grant-figures',
-        formats: 'page, JSON, CSV, XLSX',
       },
     ],
   },
   {
-    heading: 'Open formats',
-    entries: [
-      {
-        title: 'Exports',
-        description:
-          'The fund’s activity as IATI 2.03 XML, and the whole ledger as an hledger journal.',
-        page: '/exports',
-        formats: 'IATI XML, hledger journal',
-      },
-    ],
+    key: 'openFormats',
+    entries: [{ key: 'exports', page: '/exports' }],
   },
 ];
+
+export interface ReportIndexSection {
+  heading: string;
+  entries: Array<{
+    title: string;
+    description: string;
+    formats: string;
+    page: string;
+    api?: string;
+  }>;
+}
+
+/** The reports page's sections and entries in `language` (the request's by default). */
+export function reportIndex(language: UiLanguage = currentLanguage()): ReportIndexSection[] {
+  return REPORT_INDEX.map((section) => ({
+    heading: uiText(`reports.index.sections.${section.key}`, {}, language),
+    entries: section.entries.map((entry) => {
+      const text = (part: string) =>
+        uiText(`reports.index.entries.${entry.key}.${part}`, {}, language);
+      return {
+        title: text('title'),
+        description: text('description'),
+        formats: text('formats'),
+        page: entry.page,
+        ...(entry.api === undefined ? {} : { api: entry.api }),
+      };
+    }),
+  }));
+}

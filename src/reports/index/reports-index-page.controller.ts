@@ -5,7 +5,8 @@ import { STAFF } from '../../auth/roles';
 import { AuthenticatedRequest } from '../../common/actor';
 import { viewerOf } from '../../web/page-response';
 import { ViewRenderer } from '../../web/view-renderer';
-import { REPORT_INDEX } from './report-index';
+import { reportIndex } from './report-index';
+import { uiText } from '../../web/ui-i18n';
 
 /** The list of every report, the dashboard and the exports: where the Reports link leads. */
 @ApiExcludeController()
@@ -20,7 +21,7 @@ export class ReportsIndexPageController {
   page(@Req() request: AuthenticatedRequest): string {
     return this.views.render(
       'reports/index',
-      { title: 'Reports', active: 'reports', sections: REPORT_INDEX },
+      { title: uiText('reports.index.title'), active: 'reports', sections: reportIndex() },
       viewerOf(request),
     );
   }

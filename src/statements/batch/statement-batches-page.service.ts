@@ -3,11 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { FieldError } from '../../common/errors/problem';
 import { FundsService } from '../../funds/funds.service';
-import { field, formKey, validated } from '../../web/page-forms';
+import { field, formKey, validatedWith } from '../../web/page-forms';
 import { FormBody, pageLinks, PageResult } from '../../web/page-response';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
+import { fieldMessage, uiText } from '../../web/ui-i18n';
 import { DOCUMENT_ISSUERS } from '../document-access';
-import { LANGUAGE_NAMES } from '../pages/statements-page.service';
+import { languageName } from '../pages/statements-page.service';
 import { UN_LANGUAGES } from '../statement-data.types';
 import {
   BATCH_STATUSES,
@@ -22,12 +23,10 @@ const PAGE_SIZE = 25;
 /** How often a batch's page asks for its progress while the batch runs (htmx). */
 const POLL_SECONDS = 2;
 
-const STATUS_LABELS: Record<StatementBatchStatus, string> = {
-  queued: 'Queued',
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Finished with failures',
-};
+/** A batch's status as the interface says it ("Finished with failures"). */
+function statusLabel(status: StatementBatchStatus): string {
+  return uiText(`statements.batches.status.${status}`);
+}
 const STATUS_BADGES: Record<StatementBatchStatus, string> = {
   queued: 'status-announced',
   running: 'status-partially-paid',
@@ -35,9 +34,15 @@ const STATUS_BADGES: Record<StatementBatchStatus, string> = {
   failed: 'status-overdue',
 };
 
-const DONE_NOTICES: Record<string, string> = {
-  created: 'Batch created: the statements are being issued in the background.',
-  retried: 'The failed statements are queued again.',
+/** The notices a redirect asks for (?done=…), by their catalogue keys. */
+const DONE_NOTICES: ReadonlySet<string> = new Set(['created', 'retried']);
+
+/** The labels the error summary names the fields by. */
+const FIELD_LABELS: Record<string, string> = {
+  fund: 'statements.common.fund',
+  from: 'statements.batches.form.from',
+  to: 'statements.batches.form.to',
+  language: 'statements.common.language',
 };
 
 interface NewForm {
@@ -45,6 +50,7 @@ interface NewForm {
   from: string;
   to: string;
   language: string;
+  confirm: boolean;
 }
 
 /**
@@ -79,11 +85,11 @@ export class StatementBatchesPageService {
     return this.views.render(
       'statement-batches/list',
       {
-        title: 'Statement batches',
+        title: uiText('statements.batches.title'),
         active: 'statements',
         statusOptions: BATCH_STATUSES.map((value) => ({
           value,
-          label: STATUS_LABELS[value],
+          label: statusLabel(value),
           selected: value === status,
         })),
         batches: page.items.map(toRow),
@@ -97,7 +103,7 @@ export class StatementBatchesPageService {
   newForm(viewer: Viewer): Promise<string> {
     const year = new Date().getUTCFullYear();
     return this.renderNew(
-      { fund: 'WSIS-TF', from: `${year}-01-01`, to: `${year}-12-31`, language: '' },
+      { fund: 'WSIS-TF', from: `${year}-01-01`, to: `${year}-12-31`, language: '', confirm: false },
       undefined,
       viewer,
     );
@@ -109,12 +115,25 @@ export class StatementBatchesPageService {
       from: field(body, 'from').trim(),
       to: field(body, 'to').trim(),
       language: field(body, 'language'),
+      confirm: field(body, 'confirm') === 'yes',
     };
     const request = Object.fromEntries(
-      Object.entries(form).filter(([name, value]) => value !== '' || name !== 'language'),
+      Object.entries(form).filter(
+        ([name, value]) => name !== 'confirm' && (value !== '' || name !== 'language'),
+      ),
     );
+    // Starting a batch issues numbered, final statements: the box must be ticked.
+    const extra: FieldError[] = form.confirm
+      ? []
+      : [
+          {
+            field: 'confirm',
+            rule: 'confirmed',
+            reason: uiText('statements.batches.form.confirmRequired'),
+          },
+        ];
     try {
-      const valid = await validated(CreateStatementBatchRequest, request);
+      const valid = await validatedWith(CreateStatementBatchRequest, request, extra);
       const created = await this.batches.create(
         viewer.actor!,
         valid,
@@ -134,18 +153,24 @@ export class StatementBatchesPageService {
     return this.views.render(
       'statement-batches/detail',
       {
-        title: `Statement batch ${batch.fund} ${batch.from} – ${batch.to}`,
+        title: uiText('statements.batches.detail.title', {
+          fund: batch.fund,
+          from: batch.from,
+          to: batch.to,
+        }),
         active: 'statements',
         batch: toRow(batch),
-        notice: typeof query.done === 'string' ? (DONE_NOTICES[query.done] ?? null) : null,
+        notice:
+          typeof query.done === 'string' && DONE_NOTICES.has(query.done)
+            ? uiText(`statements.batches.detail.done.${query.done}`)
+            : null,
         done,
         percent: batch.total === 0 ? 100 : Math.floor((done * 100) / batch.total),
         running,
         pollSeconds: POLL_SECONDS,
         items: batch.items.map((item) => ({
           ...item,
-          statusLabel:
-            item.status === 'issued' ? 'Issued' : item.status === 'failed' ? 'Failed' : 'Pending',
+          statusLabel: uiText(`statements.batches.item.${item.status}`),
           badge:
             item.status === 'issued'
               ? 'status-paid'
@@ -178,13 +203,22 @@ export class StatementBatchesPageService {
     const errors: Record<string, string> = {};
     const summary: { href: string; message: string }[] = [];
     for (const problem of error?.errors ?? ([] as FieldError[])) {
-      errors[problem.field] ??= problem.reason;
-      summary.push({ href: `#${problem.field}`, message: `${problem.field}: ${problem.reason}` });
+      if (errors[problem.field] !== undefined) continue;
+      const message = fieldMessage(problem);
+      errors[problem.field] = message;
+      const label = FIELD_LABELS[problem.field];
+      summary.push({
+        href: `#${problem.field}`,
+        message:
+          label === undefined
+            ? message
+            : uiText('statements.common.errorItem', { field: uiText(label), message }),
+      });
     }
     return this.views.render(
       'statement-batches/new',
       {
-        title: 'New statement batch',
+        title: uiText('statements.batches.form.title'),
         active: 'statements',
         form,
         formError: error !== undefined && summary.length === 0 ? error.detail : null,
@@ -197,7 +231,7 @@ export class StatementBatchesPageService {
         })),
         languageOptions: UN_LANGUAGES.map((language) => ({
           value: language,
-          label: LANGUAGE_NAMES[language],
+          label: languageName(language),
           selected: language === form.language,
         })),
         formKey: randomUUID(),
@@ -218,9 +252,12 @@ function toRow(batch: StatementBatchSummaryResponse | StatementBatchResponse) {
     fund: batch.fund,
     from: batch.from,
     to: batch.to,
-    language: batch.language === null ? "Each donor's language" : LANGUAGE_NAMES[batch.language],
+    language:
+      batch.language === null
+        ? uiText('statements.languages.eachDonor')
+        : languageName(batch.language),
     status: batch.status,
-    statusLabel: STATUS_LABELS[batch.status],
+    statusLabel: statusLabel(batch.status),
     badge: STATUS_BADGES[batch.status],
     total: batch.total,
     issued: batch.issued,

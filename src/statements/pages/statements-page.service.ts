@@ -12,6 +12,7 @@ import { ReceiptsService } from '../../receipts/receipts.service';
 import { FormBody, pageLinks, PageResult } from '../../web/page-response';
 import { field, formKey, isFormRefusal, validated, validatedWith } from '../../web/page-forms';
 import { Viewer, ViewRenderer } from '../../web/view-renderer';
+import { fieldMessage, uiText } from '../../web/ui-i18n';
 import { AcknowledgementsService } from '../acknowledgements.service';
 import { DOCUMENT_ISSUERS } from '../document-access';
 import {
@@ -31,27 +32,21 @@ import { StatementsService } from '../statements.service';
 const PAGE_SIZE = 25;
 const CHOICES = 200;
 
-/** Each language by its own name, and by its English name for those who do not read it. */
-export const LANGUAGE_NAMES: Record<UnLanguage, string> = {
-  ar: 'العربية (Arabic)',
-  zh: '中文 (Chinese)',
-  en: 'English',
-  fr: 'Français (French)',
-  es: 'Español (Spanish)',
-  ru: 'Русский (Russian)',
-};
+/**
+ * A document language by its own name, and by its name in the interface's language for those
+ * who do not read it ("Русский (Russian)", "Русский (russe)").
+ */
+export function languageName(language: UnLanguage): string {
+  return uiText(`statements.languages.${language}`);
+}
 
 const KIND_TABS: { kind: DocumentKind; label: string }[] = [
-  { kind: 'statement', label: 'Statements' },
-  { kind: 'acknowledgement', label: 'Acknowledgements' },
+  { kind: 'statement', label: 'statements.common.statements' },
+  { kind: 'acknowledgement', label: 'statements.common.acknowledgements' },
 ];
 
-const DONE_NOTICES: Record<string, string> = {
-  issued: 'Issued: the document is numbered and stored as it is shown here.',
-  corrected:
-    'Correction issued: this new version replaces the previous one, which stays on record.',
-  sent: 'Sent by e-mail, with the PDF attached, to the donor’s contacts who receive statements.',
-};
+/** The notices a redirect asks for (?done=…), by their catalogue keys. */
+const DONE_NOTICES: ReadonlySet<string> = new Set(['issued', 'corrected', 'sent']);
 
 /** The fields of the preview and issue forms, as typed. */
 interface StatementForm {
@@ -65,6 +60,13 @@ interface StatementForm {
 interface PageErrors {
   fields: Record<string, string>;
   summary: { href: string; message: string }[];
+}
+
+/** A required "I confirm" box that was not ticked, in the interface's language. */
+function unconfirmed(body: FormBody, reasonKey: string): FieldError[] {
+  return field(body, 'confirm') === 'yes'
+    ? []
+    : [{ field: 'confirm', rule: 'confirmed', reason: uiText(reasonKey) }];
 }
 
 /**
@@ -93,7 +95,7 @@ export class StatementsPageService {
       if (typeof value === 'string' && value.trim() !== '') raw[name] = value.trim();
     }
     const kind: DocumentKind = raw.kind === 'acknowledgement' ? 'acknowledgement' : 'statement';
-    let error: string | null = null;
+    let refusal: AppError | null = null;
     let parsed: ListDocumentsQuery = {};
     try {
       parsed = await validated(ListDocumentsQuery, {
@@ -103,11 +105,15 @@ export class StatementsPageService {
       });
     } catch (caught) {
       if (!(caught instanceof AppError) || caught.status !== 422) throw caught;
-      error = caught.detail;
+      refusal = caught;
     }
+    const placed = placeErrors(refusal?.errors ?? [], {
+      donorId: 'filter-donor',
+      fund: 'filter-fund',
+    });
     const offset = parsed.offset ?? 0;
     const result =
-      error === null
+      refusal === null
         ? await this.documents.list(viewer.actor!, kind, { ...parsed, limit: PAGE_SIZE, offset })
         : { items: [], total: 0 };
     const href = (changes: Record<string, string | null>): string => {
@@ -125,13 +131,15 @@ export class StatementsPageService {
     return this.views.render(
       'statements/list',
       {
-        title: 'Statements and acknowledgements',
+        title: uiText('statements.list.title'),
         active: 'statements',
-        error,
+        error: refusal?.detail ?? null,
+        errors: placed.fields,
+        errorSummary: placed.summary,
         kind,
         isStatement: kind === 'statement',
         tabs: KIND_TABS.map((tab) => ({
-          label: tab.label,
+          label: uiText(tab.label),
           kind: tab.kind,
           href: href({ kind: tab.kind === 'statement' ? null : tab.kind }),
           current: tab.kind === kind,
@@ -187,16 +195,7 @@ export class StatementsPageService {
   async issue(body: FormBody, viewer: Viewer): Promise<PageResult> {
     const form = readStatementForm(body);
     const request = toStatementRequest(form);
-    const extra: FieldError[] =
-      field(body, 'confirm') === 'yes'
-        ? []
-        : [
-            {
-              field: 'confirm',
-              rule: 'required',
-              reason: 'tick the box to confirm: an issued statement is numbered and final',
-            },
-          ];
+    const extra = unconfirmed(body, 'statements.preview.confirmRequired');
     try {
       const valid = await validatedWith(IssueStatementRequest, request, extra);
       const issued = await this.statements.issue(
@@ -217,19 +216,28 @@ export class StatementsPageService {
 
   async acknowledgeForm(query: Record<string, unknown>, viewer: Viewer): Promise<string> {
     return this.renderAcknowledge(
-      { receiptId: typeof query.receiptId === 'string' ? query.receiptId : '', language: '' },
+      {
+        receiptId: typeof query.receiptId === 'string' ? query.receiptId : '',
+        language: '',
+        confirm: false,
+      },
       viewer,
     );
   }
 
   async acknowledge(body: FormBody, viewer: Viewer): Promise<PageResult> {
-    const form = { receiptId: field(body, 'receiptId'), language: field(body, 'language') };
+    const form = {
+      receiptId: field(body, 'receiptId'),
+      language: field(body, 'language'),
+      confirm: field(body, 'confirm') === 'yes',
+    };
     const request = {
       receiptId: form.receiptId,
       ...(form.language === '' ? {} : { language: form.language }),
     };
+    const extra = unconfirmed(body, 'statements.acknowledge.confirmRequired');
     try {
-      const valid = await validated(IssueAcknowledgementRequest, request);
+      const valid = await validatedWith(IssueAcknowledgementRequest, request, extra);
       const issued = await this.acknowledgements.issue(
         viewer.actor!,
         valid,
@@ -245,19 +253,27 @@ export class StatementsPageService {
 
   async document(id: string, query: Record<string, unknown>, viewer: Viewer): Promise<string> {
     const document = await this.documents.get(viewer.actor!, null, id);
-    const done = typeof query.done === 'string' ? (DONE_NOTICES[query.done] ?? null) : null;
+    const done =
+      typeof query.done === 'string' && DONE_NOTICES.has(query.done)
+        ? uiText(`statements.document.done.${query.done}`)
+        : null;
     return this.renderDocument(document, viewer, { notice: done });
   }
 
   async correct(id: string, body: FormBody, viewer: Viewer): Promise<PageResult> {
     const document = await this.documents.get(viewer.actor!, null, id);
-    const form = { reason: field(body, 'reason'), language: field(body, 'language') };
+    const form = {
+      reason: field(body, 'reason'),
+      language: field(body, 'language'),
+      confirm: field(body, 'confirm') === 'yes',
+    };
     const request = {
       reason: form.reason,
       ...(form.language === '' ? {} : { language: form.language }),
     };
+    const extra = unconfirmed(body, 'statements.document.correctionConfirmRequired');
     try {
-      const valid = await validated(CorrectDocumentRequest, request);
+      const valid = await validatedWith(CorrectDocumentRequest, request, extra);
       const corrected = await this.documents.correct(
         viewer.actor!,
         null,
@@ -275,6 +291,13 @@ export class StatementsPageService {
 
   async send(id: string, body: FormBody, viewer: Viewer): Promise<PageResult> {
     const document = await this.documents.get(viewer.actor!, null, id);
+    const refused = unconfirmed(body, 'statements.document.sendConfirmRequired');
+    if (refused.length > 0) {
+      const html = await this.renderDocument(document, viewer, {
+        sendErrors: { confirm: fieldMessage(refused[0]) },
+      });
+      return { status: 422, html };
+    }
     try {
       await this.documents.send(
         viewer.actor!,
@@ -305,7 +328,7 @@ export class StatementsPageService {
     return this.views.render(
       'statements/preview',
       {
-        title: 'Preview a statement',
+        title: uiText('statements.preview.title'),
         active: 'statements',
         form,
         formError: state.error !== undefined && errors.length === 0 ? state.error.detail : null,
@@ -333,7 +356,7 @@ export class StatementsPageService {
   }
 
   private async renderAcknowledge(
-    form: { receiptId: string; language: string },
+    form: { receiptId: string; language: string; confirm: boolean },
     viewer: Viewer,
     error?: AppError,
   ): Promise<string> {
@@ -346,7 +369,7 @@ export class StatementsPageService {
     return this.views.render(
       'statements/acknowledge',
       {
-        title: 'Acknowledge a receipt',
+        title: uiText('statements.acknowledge.title'),
         active: 'statements',
         form,
         formError: error !== undefined && placed.summary.length === 0 ? error.detail : null,
@@ -356,11 +379,18 @@ export class StatementsPageService {
           .filter((receipt) => receipt.donor !== null && receipt.status !== 'reversed')
           .map((receipt) => {
             const letter = thanked.get(receipt.id);
+            const option = uiText('statements.acknowledge.receiptOption', {
+              number: receipt.number,
+              donor: receipt.donor!.name,
+              amount: money(receipt.gross),
+              date: receipt.valueDate,
+            });
             return {
               value: receipt.id,
               label:
-                `${receipt.number} — ${receipt.donor!.name} — ${money(receipt.gross)} — ` +
-                `${receipt.valueDate}${letter === undefined ? '' : ` (acknowledged: ${letter})`}`,
+                letter === undefined
+                  ? option
+                  : uiText('statements.acknowledge.acknowledged', { option, letter }),
               selected: receipt.id === form.receiptId,
             };
           }),
@@ -376,22 +406,40 @@ export class StatementsPageService {
     viewer: Viewer,
     state: {
       notice?: string | null;
-      correction?: { form: { reason: string; language: string }; error: AppError };
+      correction?: {
+        form: { reason: string; language: string; confirm: boolean };
+        error: AppError;
+      };
       sendError?: string;
+      sendErrors?: Record<string, string>;
     },
   ): Promise<string> {
     const versions = await this.documents.list(viewer.actor!, document.kind, {
       number: document.number,
       limit: CHOICES,
     });
-    const placed = placeErrors(state.correction?.error.errors ?? []);
-    const correctionForm = state.correction?.form ?? { reason: '', language: document.language };
+    const placed = placeErrors(state.correction?.error.errors ?? [], {
+      language: 'correction-language',
+      confirm: 'correction-confirm',
+    });
+    const correctionForm = state.correction?.form ?? {
+      reason: '',
+      language: document.language,
+      confirm: false,
+    };
     const canIssue = mayIssue(viewer);
     const isStatement = document.kind === 'statement';
+    const heading = uiText(
+      isStatement
+        ? 'statements.document.statementTitle'
+        : 'statements.document.acknowledgementTitle',
+      { number: document.number },
+    );
     return this.views.render(
       'statements/document',
       {
-        title: `${isStatement ? 'Statement' : 'Acknowledgement'} ${document.number}`,
+        title: heading,
+        heading,
         active: 'statements',
         notice: state.notice ?? null,
         document: toRow(document, isStaff(viewer)),
@@ -419,6 +467,7 @@ export class StatementsPageService {
         canSend: canIssue,
         mailConfigured: this.mail.configured(),
         sendError: state.sendError ?? null,
+        sendErrors: state.sendErrors ?? {},
         formKey: randomUUID(),
       },
       viewer,
@@ -460,19 +509,23 @@ function toStatementRequest(form: StatementForm): Record<string, string> {
 function languageOptions(selected: string): { value: string; label: string; selected: boolean }[] {
   return UN_LANGUAGES.map((language) => ({
     value: language,
-    label: LANGUAGE_NAMES[language],
+    label: languageName(language),
     selected: language === selected,
   }));
 }
 
-/** One message per field beside it, and the list at the top linking to each. */
-function placeErrors(errors: readonly FieldError[]): PageErrors {
+/**
+ * One message per field beside it, and the list at the top linking to each (to the control's
+ * id, which is the field's name unless `ids` says otherwise), in the interface's language.
+ */
+function placeErrors(errors: readonly FieldError[], ids: Record<string, string> = {}): PageErrors {
   const fields: Record<string, string> = {};
   const summary: { href: string; message: string }[] = [];
   for (const error of errors) {
     if (fields[error.field] !== undefined) continue;
-    fields[error.field] = error.reason;
-    summary.push({ href: `#${error.field}`, message: error.reason });
+    const message = fieldMessage(error);
+    fields[error.field] = message;
+    summary.push({ href: `#${ids[error.field] ?? error.field}`, message });
   }
   return { fields, summary };
 }
@@ -486,14 +539,15 @@ function toRow(document: IssuedDocumentResponse, staff: boolean): Record<string,
     replaced: document.replaced,
     replacedByHref: document.replacedById === null ? null : `/documents/${document.replacedById}`,
     donor: { name: document.donor.name },
-    fund: document.fund ?? 'All funds',
+    fund: document.fund ?? uiText('statements.common.allFunds'),
     period: document.period === null ? null : `${document.period.from} – ${document.period.to}`,
     receiptNumber: document.receipt?.number ?? null,
     // Receipt pages are for staff; a donor user sees the number only.
     receiptHref: document.receipt === null || !staff ? null : `/receipts/${document.receipt.id}`,
-    language: LANGUAGE_NAMES[document.language],
+    language: languageName(document.language),
     issuedOn: document.issuedOn,
-    issuedBy: document.issuedBy,
+    // Who issued it is the office's business: a donor user is not shown staff logins.
+    issuedBy: staff ? document.issuedBy : uiText('statements.common.financeOffice'),
     sha256: document.sha256,
     pdfSize: document.pdfSize,
     pdfHref: document.links.pdf,
