@@ -105,7 +105,7 @@ describe('the built application, as a newcomer starts it', () => {
       ADMIN_PASSWORD: 'Tru5ted-Founding-Admin',
     });
     expect(app.output()).toContain('created the first admin, first.admin');
-  });
+  }, 180_000);
 
   describe('with DATABASE_URL', () => {
     let db: TestDatabase;

@@ -52,10 +52,14 @@ export async function startAppProcess(
   throw new Error(`the application was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Runs the application and resolves when it exits by itself (a refused start). */
+/**
+ * Runs the application and resolves when it exits by itself (a refused start). A refusal that
+ * comes after the migrations of a fresh embedded folder (a weak first-admin password) can take
+ * well over 20 s on a busy two-core machine, hence the minute.
+ */
 export async function runAppUntilExit(
   env: Record<string, string>,
-  timeoutMs = 20000,
+  timeoutMs = 60000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { child, exited, stdout, stderr } = spawnApp(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
