@@ -106,16 +106,10 @@ export function formatAmount(
   value: { currency: string; amount: string },
   language: UiLanguage = currentLanguage(),
 ): string {
-  const [whole, fraction] = value.amount.split('.');
-  const sign = whole.startsWith('-') ? '-' : '';
-  const digits = whole.replace('-', '');
-  if (language === 'fr') {
-    // U+202F (narrow no-break space) between thousands, as Swiss and French typography do.
-    const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-    return `${sign}${grouped}${fraction === undefined ? '' : `,${fraction}`}\u00a0${value.currency}`;
-  }
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${value.currency} ${sign}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+  // The figure grouped as formatNumber does (U+202F between thousands in French, as Swiss and
+  // French typography do); the currency after it in French, before it in English.
+  const figure = formatNumber(value.amount, language);
+  return language === 'fr' ? `${figure}\u00a0${value.currency}` : `${value.currency} ${figure}`;
 }
 
 /**
