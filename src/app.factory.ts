@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { dirname, join } from 'node:path';
 import { AppModule } from './app.module';
 import { APP_INFO } from './common/app-info';
+import { answerClientError } from './common/errors/client-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
@@ -49,6 +50,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(cookieParser());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  // What Node's HTTP parser refuses (a URL over the header size limit) is problem+json too.
+  app.getHttpServer().on('clientError', answerClientError);
   app.useStaticAssets(join(__dirname, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
   app.useStaticAssets(dirname(require.resolve('htmx.org/dist/htmx.min.js')), {
     prefix: '/assets/vendor/htmx/',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
 import { canonicalJson } from '../canonical-json';
+import { assertNotTooDeep } from '../validation';
 import { InvalidIdempotencyKeyError } from './idempotency.errors';
 
 /** What the client's Idempotency-Key stands for: the key and a fingerprint of the request. */
@@ -32,6 +33,9 @@ export const IdempotencyKey = createParamDecorator(
       throw new InvalidIdempotencyKeyError();
     }
     const path = request.originalUrl.split('?')[0];
+    // Runs before the validation pipe: a body too deep for canonicalJson's recursion is refused
+    // here as the pipe would refuse it, not with a stack overflow (500).
+    assertNotTooDeep(request.body);
     return { key: header, fingerprint: requestFingerprint(request.method, path, request.body) };
   },
 );
