@@ -1,3 +1,4 @@
+import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { driverError } from '../../database/sql-state';
 import { AppError, ConflictError, ServiceUnavailableError } from './app-error';
 
@@ -55,6 +56,14 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
         'Unprocessable request',
         'A value in the request is not of the expected kind (an id, a number or a date).',
       );
+    // A NUL character (`%00` in a path) or another one that UTF-8 text cannot hold.
+    case '22021':
+      return new AppError(
+        422,
+        'invalid-value',
+        'Unprocessable request',
+        'A value in the request holds a character that cannot be stored (such as NUL).',
+      );
     case '40001':
     case '40P01':
       return new ServiceUnavailableError(
@@ -81,9 +90,13 @@ function databaseUnavailable(): ServiceUnavailableError {
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
-// `pg` reports a lost or refused connection without a SQLSTATE.
+// `pg` reports a lost or refused connection without a SQLSTATE. TypeORM releases a query runner
+// whose connection fails (the client's 'error' event, e.g. the server shutting down mid-
+// transaction): the next query of that transaction then throws QueryRunnerProviderAlreadyReleased,
+// and nothing of the transaction was committed.
 function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
