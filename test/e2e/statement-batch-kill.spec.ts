@@ -1,19 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
-import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { AppProcess, startAppProcess } from '../support/app-process';
+import { AppStorage, prepareAppStorage } from '../support/app-storage';
 import { describeWithBrowser } from '../support/browser';
 import { createTestApp, createTestUser, TEST_SESSION_SECRET } from '../support/test-app';
-import {
-  connect,
-  createTestDatabase,
-  TEMPLATE_FILE_ENV,
-  TestDatabase,
-  testEngine,
-} from '../support/test-database';
+import { TestDatabase } from '../support/test-database';
 
 const DONORS = 24;
 /** Statements issued before the kill: enough to be part-way, few enough to leave most to do. */
@@ -27,85 +17,14 @@ interface Progress {
   pending: number;
 }
 
-/**
- * Where the application's data lives. On a server, a test database the child shares with the
- * test; embedded, a data folder prepared here and then handed to the child (one process at a
- * time), opened again by the test once the child has stopped.
- */
-interface Storage {
-  childEnv: Record<string, string>;
-  /** A client on the data, while no child runs (embedded) or at any time (server). */
-  query<T>(work: (sql: Client) => Promise<T>): Promise<T>;
-  drop(): Promise<void>;
-}
-
-async function prepareStorage(): Promise<{ storage: Storage; db: TestDatabase }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tf-batch-kill-'));
-  if (testEngine() === 'postgres') {
-    const db = await createTestDatabase();
-    return {
-      db,
-      storage: {
-        childEnv: { DATABASE_URL: db.url, DATA_DIR: dataDir },
-        query: async (work) => {
-          const sql = await connect(db.url);
-          try {
-            return await work(sql);
-          } finally {
-            await sql.end();
-          }
-        },
-        drop: async () => {
-          await db.drop();
-          rmSync(dataDir, { recursive: true, force: true });
-        },
-      },
-    };
-  }
-  // The migrated template, loaded into the folder the child will use as its DATA_DIR.
-  const template = new Blob([readFileSync(process.env[TEMPLATE_FILE_ENV]!)]);
-  let open: EmbeddedPostgres | undefined = await EmbeddedPostgres.start(dataDir, template);
-  const db: TestDatabase = {
-    url: open.url,
-    engine: 'embedded',
-    drop: async () => {
-      await open?.stop();
-      open = undefined;
-    },
-  };
-  return {
-    db,
-    storage: {
-      childEnv: { DATA_DIR: dataDir },
-      query: async (work) => {
-        const embedded = await EmbeddedPostgres.start(dataDir);
-        try {
-          const sql = await connect(embedded.url);
-          try {
-            return await work(sql);
-          } finally {
-            await sql.end();
-          }
-        } finally {
-          await embedded.stop();
-        }
-      },
-      drop: () => {
-        rmSync(dataDir, { recursive: true, force: true });
-        return Promise.resolve();
-      },
-    },
-  };
-}
-
 describeWithBrowser('a statement batch whose application process is stopped part-way', () => {
-  let storage: Storage;
+  let storage: AppStorage;
   let child: AppProcess | undefined;
   let token: string;
 
   beforeAll(async () => {
     let db: TestDatabase;
-    ({ storage, db } = await prepareStorage());
+    ({ storage, db } = await prepareAppStorage('tf-batch-kill-'));
     // The donors and pledges, entered through the API of an application in this process.
     const app = await createTestApp(db, { env: { API_RATE_LIMIT_PER_MINUTE: '100000' } });
     try {
@@ -187,6 +106,7 @@ describeWithBrowser('a statement batch whose application process is stopped part
     }
     const stopped = await child.stop(signal);
     child = undefined;
+    await storage.settled();
     // Stopped part-way: some statements issued, most still to do.
     expect(atStop).toMatchObject({ status: 'running', total: DONORS, failed: 0 });
     expect(atStop!.issued).toBeLessThan(DONORS);
@@ -232,6 +152,27 @@ describeWithBrowser('a statement batch whose application process is stopped part
       );
       expect(items.rows).toHaveLength(DONORS);
       expect(items.rows.every((row) => row.status === 'issued' && row.linked)).toBe(true);
+      // Every statement ever issued is whole: a complete PDF whose recorded SHA-256 is its own,
+      // its HTML and data, and exactly one audit record of its issue; none is half-written.
+      const documents = await sql.query<{ number: string; problem: string | null }>(
+        `SELECT d.number,
+                CASE WHEN substring(d.pdf FROM 1 FOR 5) <> '\\x255044462d'::bytea THEN 'not a PDF'
+                     WHEN position('\\x2525454f46'::bytea IN d.pdf) = 0 THEN 'PDF cut short'
+                     WHEN encode(sha256(d.pdf), 'hex') <> d.sha256 THEN 'hash is not of its PDF'
+                     WHEN length(d.html) = 0 OR d.data IS NULL THEN 'no HTML or data'
+                     WHEN (SELECT count(*) FROM audit_log g WHERE g.entity_type = 'donor-document'
+                             AND g.entity_id = d.id::text AND g.action = 'donor-statement.issue') <> 1
+                       THEN 'not audited once'
+                END AS problem
+           FROM donor_document d WHERE d.kind = 'statement'`,
+      );
+      expect(documents.rows).toHaveLength(issuedBefore + DONORS);
+      expect(documents.rows.filter((row) => row.problem !== null)).toEqual([]);
+      // No audit record of an issue whose statement was rolled back with the kill.
+      const audits = await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_log WHERE action = 'donor-statement.issue'`,
+      );
+      expect(audits.rows[0].n).toBe(issuedBefore + DONORS);
     });
     return stopped;
   }
