@@ -3,6 +3,8 @@ import { ApprovalsModule } from '../approvals/approvals.module';
 import { FundsModule } from '../funds/funds.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ReferenceModule } from '../reference/reference.module';
+import { EarmarkCoverRepository } from './earmark-cover.repository';
+import { EarmarkCoverService } from './earmark-cover.service';
 import { EarmarkFundsService } from './earmark-funds.service';
 import { GrantLifecycleController } from './grant-lifecycle.controller';
 import { GrantLifecycleRepository } from './grant-lifecycle.repository';
@@ -19,9 +21,17 @@ import { GrantsService } from './grants.service';
     GrantsService,
     GrantsRepository,
     EarmarkFundsService,
+    EarmarkCoverService,
+    EarmarkCoverRepository,
     GrantLifecycleService,
     GrantLifecycleRepository,
   ],
-  exports: [GrantsService, GrantsRepository, EarmarkFundsService, GrantLifecycleService],
+  exports: [
+    GrantsService,
+    GrantsRepository,
+    EarmarkFundsService,
+    EarmarkCoverService,
+    GrantLifecycleService,
+  ],
 })
 export class GrantsModule {}

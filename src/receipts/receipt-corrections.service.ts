@@ -11,6 +11,7 @@ import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { IdempotentResult } from '../common/idempotency/idempotent-result';
 import { AccountRow, FundRow } from '../funds/funds.repository';
 import { FundsService } from '../funds/funds.service';
+import { EarmarkCoverService } from '../grants/earmark-cover.service';
 import { EntryRow, JournalRepository } from '../ledger/journal.repository';
 import { REVERSAL } from '../ledger/journal.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -25,6 +26,7 @@ import {
   InvalidReceiptError,
   NothingToAllocateError,
   ReceiptRefundedError,
+  ReversalLeavesEarmarkShortError,
 } from './receipts.errors';
 import { ReceiptRow, ReceiptsRepository } from './receipts.repository';
 import { assertNotReversed, ReceiptsService } from './receipts.service';
@@ -70,6 +72,7 @@ export class ReceiptCorrectionsService implements OnModuleInit {
     private readonly rates: RatesService,
     private readonly repository: ReceiptsRepository,
     private readonly receipts: ReceiptsService,
+    private readonly earmarks: EarmarkCoverService,
   ) {}
 
   onModuleInit(): void {
@@ -127,6 +130,7 @@ export class ReceiptCorrectionsService implements OnModuleInit {
       for (const posting of postings) {
         await this.ledger.check(manager, posting.fund, posting.accounts, posting.request);
       }
+      await this.assertEarmarksCovered(manager, receipt);
       return this.approvals.request<ReversalPayload>(manager, actor, {
         kind: RECEIPT_REVERSAL_APPROVAL,
         summary:
@@ -183,6 +187,7 @@ export class ReceiptCorrectionsService implements OnModuleInit {
       ...new Set(allocations.map((allocation) => allocation.pledge_id)),
     ]);
     const postings = await this.prepareReversal(manager, receipt, payload);
+    await this.assertEarmarksCovered(manager, receipt);
     const reversalOf = new Map<string, string>();
     for (const posting of postings) {
       const posted = await this.ledger.post(
@@ -212,6 +217,8 @@ export class ReceiptCorrectionsService implements OnModuleInit {
         createdBy: approval.maker.id,
       })),
     );
+    const unmoved = await this.earmarks.repoint(manager, receipt.id);
+    if (unmoved.length > 0) throw new ReversalLeavesEarmarkShortError(receipt.number, unmoved);
     await this.repository.insertEvent(manager, {
       receiptId: receipt.id,
       kind: 'reversed',
@@ -222,6 +229,17 @@ export class ReceiptCorrectionsService implements OnModuleInit {
       actor: approval.maker.id,
     });
     return this.receipts.audited(manager, actor, 'receipt.reverse', receipt);
+  }
+
+  /**
+   * A reversal takes the receipt's money out of the earmarks it funded: refused when an earmark
+   * would be left with less than its grants committed and spent. The earmarks stay locked (the
+   * lock grant approval takes) until the transaction ends, so no approval slips in between.
+   */
+  private async assertEarmarksCovered(manager: EntityManager, receipt: ReceiptRow): Promise<void> {
+    const shortfalls = await this.earmarks.lockAndCheck(manager, receipt.id);
+    if (shortfalls.length > 0)
+      throw new ReversalLeavesEarmarkShortError(receipt.number, shortfalls);
   }
 
   private async prepareRefund(

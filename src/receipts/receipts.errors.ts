@@ -1,5 +1,6 @@
 import { AppError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
+import { Money } from '../money/money';
 
 /** A receipt request refused field by field; nothing was written. */
 export class InvalidReceiptError extends AppError {
@@ -82,6 +83,30 @@ export class ReceiptRefundedError extends AppError {
       'receipt-refunded',
       'Receipt partly refunded',
       `Money of receipt ${number} was refunded: a refunded receipt is not reversed as a whole.`,
+    );
+  }
+}
+
+/**
+ * A reversal that would take money grants are committed against or already spent: an earmark's
+ * available money is never negative. Nothing was written.
+ */
+export class ReversalLeavesEarmarkShortError extends AppError {
+  constructor(number: string, shortfalls: ReadonlyArray<{ earmark: string; short: Money }>) {
+    const reasons = shortfalls.map(
+      ({ earmark, short }) =>
+        `reversing ${number} would leave earmark ${earmark} ${short.toString()} short of the ` +
+        `grants committed against it; cancel or re-fund those grants first`,
+    );
+    super(
+      422,
+      'insufficient-funds',
+      'Not enough money available',
+      `R${reasons.join('; ').slice(1)}.`,
+      reasons.map((reason) => ({ field: 'receipt', rule: 'earmarkStaysCovered', reason })),
+      {
+        shortfalls: shortfalls.map(({ earmark, short }) => ({ earmark, short: short.toJSON() })),
+      },
     );
   }
 }

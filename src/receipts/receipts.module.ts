@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { FundsModule } from '../funds/funds.module';
+import { GrantsModule } from '../grants/grants.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { PledgesModule } from '../pledges/pledges.module';
 import { RatesModule } from '../rates/rates.module';
@@ -14,7 +15,7 @@ import { ReceiptsService } from './receipts.service';
  * reversals. Pages and batch entry are their own modules and use ReceiptsService.
  */
 @Module({
-  imports: [FundsModule, LedgerModule, RatesModule, ApprovalsModule, PledgesModule],
+  imports: [FundsModule, LedgerModule, RatesModule, ApprovalsModule, PledgesModule, GrantsModule],
   controllers: [ReceiptsController],
   providers: [ReceiptsService, ReceiptCorrectionsService, ReceiptsRepository],
   exports: [ReceiptsService, ReceiptCorrectionsService, ReceiptsRepository],
