@@ -111,13 +111,18 @@ export class IdentityRepository {
   }
 
   /** The active user behind a valid, unexpired, unrevoked token; marks the token used. */
+  // last_used_at is kept to the minute: writing it on every request made every call of a token
+  // queue on its row and wait for a commit of its own (under load, the slowest step of a request).
   async userByToken(manager: EntityManager, digest: string): Promise<UserRow | undefined> {
     const rows = await manager.query<{ user_id: string }[]>(
-      `WITH used AS (
-         UPDATE access_token SET last_used_at = now()
-          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-          RETURNING user_id)
-       SELECT user_id FROM used`,
+      `WITH token AS (
+         SELECT id, user_id, last_used_at FROM access_token
+          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()),
+       touched AS (
+         UPDATE access_token t SET last_used_at = now() FROM token
+          WHERE t.id = token.id
+            AND (token.last_used_at IS NULL OR token.last_used_at < now() - interval '1 minute'))
+       SELECT user_id FROM token`,
       [digest],
     );
     return rows[0] === undefined ? undefined : this.activeUser(manager, rows[0].user_id);

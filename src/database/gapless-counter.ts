@@ -29,3 +29,32 @@ export async function nextGaplessNumber(
   );
   return row.last_number;
 }
+
+/**
+ * The next numbers of several counters of a fund and year in one round trip, taken (and locked
+ * until the transaction ends) in the order given: each counter's upsert reads the row of the one
+ * before, so the order is fixed, as callers taking them one by one would take them.
+ */
+export async function nextGaplessNumbers(
+  manager: EntityManager,
+  counters: ReadonlyArray<keyof typeof COUNTERS>,
+  fundId: string,
+  year: number,
+): Promise<number[]> {
+  const steps = counters.map((counter, index) => {
+    const { table, year: yearColumn } = COUNTERS[counter];
+    const source = index === 0 ? '' : ` FROM c${index - 1}`;
+    return `c${index} AS (INSERT INTO ${table} (fund_id, ${yearColumn}, last_number)
+         SELECT $1::uuid, $2::int, 1${source}
+         ON CONFLICT (fund_id, ${yearColumn})
+         DO UPDATE SET last_number = ${table}.last_number + 1
+         RETURNING last_number)`;
+  });
+  const [row] = await manager.query<Record<string, number>[]>(
+    `WITH ${steps.join(',\n')}
+     SELECT ${counters.map((_, index) => `c${index}.last_number AS n${index}`).join(', ')}
+       FROM ${counters.map((_, index) => `c${index}`).join(', ')}`,
+    [fundId, year],
+  );
+  return counters.map((_, index) => row[`n${index}`]);
+}

@@ -46,20 +46,42 @@ export class LedgerService {
     }
   }
 
-  /** `author` is recorded as the entry's creator (for an approved entry: its maker). */
+  /**
+   * Locks the period of `date` against closing until the transaction ends (as `post` does), and
+   * refuses a closed one. A caller that then holds a gapless counter (its own number, taken
+   * before `post`) locks the period first, so that the counter is held for less time.
+   */
+  async lockPeriod(
+    manager: EntityManager,
+    author: Pick<Actor, 'id'>,
+    fund: FundRow,
+    date: string,
+  ): Promise<void> {
+    const period = date.slice(0, 7);
+    const status = await this.journal.lockPeriodForPosting(manager, fund.id, period, author.id);
+    if (status === 'closed') throw new PeriodClosedError(fund.code, period);
+  }
+
+  /**
+   * `author` is recorded as the entry's creator (for an approved entry: its maker). With
+   * `periodLocked`, the caller has already called `lockPeriod` for the entry's date in this
+   * transaction; with `sequence`, it has already taken the entry's number from the fund's journal
+   * counter of the entry's year in this transaction (nextGaplessNumbers), so that it could take
+   * it together with its own.
+   */
   async post(
     manager: EntityManager,
     author: Pick<Actor, 'id'>,
     fund: FundRow,
     accounts: readonly AccountRow[],
     request: PostingRequest,
+    options: { periodLocked?: boolean; sequence?: number } = {},
   ): Promise<PostedEntry> {
     const lines = this.validate(fund, accounts, request);
     const period = request.date.slice(0, 7);
-    const status = await this.journal.lockPeriodForPosting(manager, fund.id, period, author.id);
-    if (status === 'closed') throw new PeriodClosedError(fund.code, period);
+    if (options.periodLocked !== true) await this.lockPeriod(manager, author, fund, request.date);
     const year = Number(request.date.slice(0, 4));
-    const sequence = await this.journal.nextSequence(manager, fund.id, year);
+    const sequence = options.sequence ?? (await this.journal.nextSequence(manager, fund.id, year));
     const number = `JE-${year}-${String(sequence).padStart(6, '0')}`;
     try {
       const id = await this.journal.insertEntry(manager, {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CalendarDate } from '../common/calendar-date';
-import { nextGaplessNumber } from '../database/gapless-counter';
 
 export interface BankAccountRef {
   id: string;
@@ -190,10 +189,6 @@ const ALLOCATION_COLUMNS = `
 
 @Injectable()
 export class ReceiptsRepository {
-  nextNumber(manager: EntityManager, fundId: string, year: number): Promise<number> {
-    return nextGaplessNumber(manager, 'receipt', fundId, year);
-  }
-
   async bankAccount(
     manager: EntityManager,
     fundId: string,
@@ -295,32 +290,38 @@ export class ReceiptsRepository {
     return rows.length === 1;
   }
 
+  /** All the allocations in one statement (one round trip, however many instalments). */
   async insertAllocations(manager: EntityManager, allocations: NewAllocation[]): Promise<void> {
-    for (const allocation of allocations) {
-      await manager.query(
-        `INSERT INTO receipt_allocation (fund_id, receipt_id, pledge_id, donor_id, instalment_seq,
-           allocated_on, amount_minor, pledge_amount_minor, value_functional_minor,
-           relieved_functional_minor, fx_functional_minor, entry_id, reverses_allocation_id,
-           created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          allocation.fundId,
-          allocation.receiptId,
-          allocation.pledgeId,
-          allocation.donorId,
-          allocation.seq,
-          allocation.allocatedOn,
-          allocation.amountMinor.toString(),
-          allocation.pledgeAmountMinor.toString(),
-          allocation.valueMinor.toString(),
-          allocation.relievedMinor.toString(),
-          (allocation.valueMinor - allocation.relievedMinor).toString(),
-          allocation.entryId,
-          allocation.reversesAllocationId ?? null,
-          allocation.createdBy,
-        ],
+    if (allocations.length === 0) return;
+    const parameters: unknown[] = [];
+    const rows = allocations.map((allocation) => {
+      const first = parameters.length;
+      parameters.push(
+        allocation.fundId,
+        allocation.receiptId,
+        allocation.pledgeId,
+        allocation.donorId,
+        allocation.seq,
+        allocation.allocatedOn,
+        allocation.amountMinor.toString(),
+        allocation.pledgeAmountMinor.toString(),
+        allocation.valueMinor.toString(),
+        allocation.relievedMinor.toString(),
+        (allocation.valueMinor - allocation.relievedMinor).toString(),
+        allocation.entryId,
+        allocation.reversesAllocationId ?? null,
+        allocation.createdBy,
       );
-    }
+      return `(${Array.from({ length: 14 }, (_, i) => `$${first + i + 1}`).join(', ')})`;
+    });
+    await manager.query(
+      `INSERT INTO receipt_allocation (fund_id, receipt_id, pledge_id, donor_id, instalment_seq,
+         allocated_on, amount_minor, pledge_amount_minor, value_functional_minor,
+         relieved_functional_minor, fx_functional_minor, entry_id, reverses_allocation_id,
+         created_by)
+       VALUES ${rows.join(',\n              ')}`,
+      parameters,
+    );
   }
 
   allocations(manager: EntityManager, receiptId: string): Promise<AllocationRow[]> {

@@ -10,6 +10,7 @@ import { IdempotencyRequest } from '../common/idempotency/idempotency-key.decora
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { IdempotentResult } from '../common/idempotency/idempotent-result';
 import { isUuid } from '../common/uuid';
+import { nextGaplessNumbers } from '../database/gapless-counter';
 import { driverError } from '../database/sql-state';
 import { FundNotFoundError } from '../funds/funds.errors';
 import { FundRow } from '../funds/funds.repository';
@@ -145,12 +146,24 @@ export class ReceiptsService {
     );
     const valued = parts.map((part, index) => ({ ...part, value: values[index] }));
     const year = Number(request.valueDate.slice(0, 4));
-    const number = `RCT-${year}-${String(await this.repository.nextNumber(manager, fund.id, year)).padStart(6, '0')}`;
+    // Everything that does not need the receipt's number comes first: from the number on, the
+    // counter rows (receipt, journal) are locked until commit and every other receipt of the
+    // fund and year waits.
+    const accounts = await this.funds.accounts(manager, fund.id);
+    await this.ledger.lockPeriod(manager, actor, fund, request.valueDate);
+    // The receipt's number and its entry's (same fund, the value date's year), in one round trip.
+    const [receiptSequence, journalSequence] = await nextGaplessNumbers(
+      manager,
+      ['receipt', 'journal'],
+      fund.id,
+      year,
+    );
+    const number = `RCT-${year}-${String(receiptSequence).padStart(6, '0')}`;
     const posted = await this.ledger.post(
       manager,
       actor,
       fund,
-      await this.funds.accounts(manager, fund.id),
+      accounts,
       {
         fundId: fund.id,
         date: request.valueDate,
@@ -174,6 +187,7 @@ export class ReceiptsService {
           functionalCurrency: fund.functional_currency,
         }),
       },
+      { periodLocked: true, sequence: journalSequence },
     );
     try {
       await this.repository.insert(manager, {
@@ -206,7 +220,7 @@ export class ReceiptsService {
       manager,
       valued.map((part) => this.newAllocation(fund, id, part, request.valueDate, posted.id, actor)),
     );
-    const receipt = await this.detail(manager, id);
+    const receipt = await this.detailOfNew(manager, id, posted.id);
     return {
       receipt,
       audit: {
@@ -460,6 +474,20 @@ export class ReceiptsService {
       await this.repository.events(manager, id),
       entries,
     );
+  }
+
+  /**
+   * `detail` of a receipt just recorded in this transaction: its one entry is known and it has no
+   * events yet, so two reads fewer while the counters are held.
+   */
+  private async detailOfNew(
+    manager: EntityManager,
+    id: string,
+    entryId: string,
+  ): Promise<ReceiptResponse> {
+    const row = await this.findReceipt(manager, id);
+    const entry = await this.journal.read(manager, entryId);
+    return toReceiptResponse(row, await this.repository.allocations(manager, id), [], [entry]);
   }
 
   /** Locks the receipt and reads it; 404 for an unknown id. */

@@ -101,14 +101,13 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     scope: string,
     key: string,
   ): Promise<StoredRecord | undefined> {
-    // An expired record is gone for the client: the key may be used afresh.
-    await manager.query(
-      `DELETE FROM idempotency_record WHERE scope = $1 AND key = $2 AND expires_at < now()`,
-      [scope, key],
-    );
+    // An expired record is gone for the client: the key may be used afresh. One round trip: the
+    // SELECT sees the rows as before the DELETE, so it skips the expired one itself.
     const rows = await manager.query<StoredRecord[]>(
-      `SELECT request_hash, status_code, response_body FROM idempotency_record
-        WHERE scope = $1 AND key = $2 AND status_code IS NOT NULL`,
+      `WITH expired AS (
+         DELETE FROM idempotency_record WHERE scope = $1 AND key = $2 AND expires_at < now())
+       SELECT request_hash, status_code, response_body FROM idempotency_record
+        WHERE scope = $1 AND key = $2 AND status_code IS NOT NULL AND expires_at >= now()`,
       [scope, key],
     );
     return rows[0];
