@@ -38,6 +38,7 @@ export interface LineRow {
 }
 
 export interface NewEntry {
+  id: string;
   fundId: string;
   number: string;
   fiscalYear: number;
@@ -83,45 +84,37 @@ export class JournalRepository {
     return nextGaplessNumber(manager, 'journal', fundId, year);
   }
 
-  async insertEntry(manager: EntityManager, entry: NewEntry): Promise<string> {
-    const [row] = await manager.query<{ id: string }[]>(
-      `INSERT INTO journal_entry (fund_id, number, fiscal_year, sequence, entry_date, description,
-         source_type, source_ref, idempotency_key, line_count, reverses_entry_id, reason, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [
-        entry.fundId,
-        entry.number,
-        entry.fiscalYear,
-        entry.sequence,
-        entry.date,
-        entry.description,
-        entry.sourceType,
-        entry.sourceRef ?? null,
-        entry.idempotencyKey,
-        entry.lineCount,
-        entry.reversesEntryId ?? null,
-        entry.reason ?? null,
-        entry.createdBy,
-      ],
-    );
-    return row.id;
-  }
-
-  /** All lines of an entry in one statement. */
-  async insertLines(
+  /**
+   * The entry and all its lines in one statement (one round trip), answered with the entry and
+   * its lines as `findEntry` and `linesOf` read them. The lines' triggers (their own checks, the
+   * balance checked at commit) and the foreign keys, checked at the end of the statement, run as
+   * for separate inserts.
+   */
+  async insertEntry(
     manager: EntityManager,
-    entryId: string,
-    fundId: string,
-    date: string,
+    entry: NewEntry,
     lines: NewLine[],
-  ): Promise<void> {
-    const values: unknown[] = [];
+  ): Promise<{ entry: EntryRow; lines: LineRow[] }> {
+    const values: unknown[] = [
+      entry.id,
+      entry.fundId,
+      entry.number,
+      entry.fiscalYear,
+      entry.sequence,
+      entry.date,
+      entry.description,
+      entry.sourceType,
+      entry.sourceRef ?? null,
+      entry.idempotencyKey,
+      entry.lineCount,
+      entry.reversesEntryId ?? null,
+      entry.reason ?? null,
+      entry.createdBy,
+    ];
     const tuples = lines.map((line, index) => {
+      const first = values.length;
       values.push(
-        entryId,
         index + 1,
-        fundId,
-        date,
         line.accountId,
         line.donorId ?? null,
         line.earmarkId ?? null,
@@ -133,16 +126,76 @@ export class JournalRepository {
         line.pledgeId ?? null,
         line.receiptId ?? null,
       );
-      const base = index * 14;
-      return `(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      const own = Array.from({ length: 11 }, (_, i) => `$${first + i + 1}`);
+      // entry_id, fund_id and entry_date are the entry's ($1, $2, $6).
+      return `($1, ${own[0]}, $2, $6, ${own.slice(1).join(', ')})`;
     });
-    await manager.query(
-      `INSERT INTO journal_line (entry_id, line_no, fund_id, entry_date, account_id, donor_id,
-         earmark_id, bank_account_id, currency, amount_minor, functional_minor, rate, pledge_id,
-         receipt_id)
-       VALUES ${tuples.join(', ')}`,
+    const rows = await manager.query<Array<EntryRow & LineRow>>(
+      `WITH e AS (
+         INSERT INTO journal_entry (id, fund_id, number, fiscal_year, sequence, entry_date,
+           description, source_type, source_ref, idempotency_key, line_count, reverses_entry_id,
+           reason, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         RETURNING *),
+       l AS (
+         INSERT INTO journal_line (entry_id, line_no, fund_id, entry_date, account_id, donor_id,
+           earmark_id, bank_account_id, currency, amount_minor, functional_minor, rate, pledge_id,
+           receipt_id)
+         VALUES ${tuples.join(', ')}
+         RETURNING *)
+       SELECT e.id, e.fund_id, f.code AS fund_code, f.functional_currency, e.number,
+              to_char(e.entry_date, 'YYYY-MM-DD') AS entry_date, e.description, e.source_type,
+              e.source_ref, e.reverses_entry_id,
+              -- nothing can have reversed an entry that is being inserted
+              NULL::uuid AS reversed_by_entry_id, e.reason, e.created_by, e.created_at,
+              l.entry_id, l.line_no, l.account_id, a.code AS account_code, a.name AS account_name,
+              l.donor_id, l.earmark_id, em.code AS earmark_code, l.bank_account_id, l.pledge_id,
+              l.receipt_id, l.currency, l.amount_minor::text AS amount_minor,
+              l.functional_minor::text AS functional_minor, l.rate::text AS rate
+         FROM e
+         JOIN fund f ON f.id = e.fund_id
+         JOIN l ON l.entry_id = e.id
+         JOIN account a ON a.id = l.account_id
+         LEFT JOIN earmark em ON em.id = l.earmark_id
+        ORDER BY l.line_no`,
       values,
     );
+    const [first] = rows;
+    return {
+      entry: {
+        id: first.id,
+        fund_id: first.fund_id,
+        fund_code: first.fund_code,
+        functional_currency: first.functional_currency,
+        number: first.number,
+        entry_date: first.entry_date,
+        description: first.description,
+        source_type: first.source_type,
+        source_ref: first.source_ref,
+        reverses_entry_id: first.reverses_entry_id,
+        reversed_by_entry_id: first.reversed_by_entry_id,
+        reason: first.reason,
+        created_by: first.created_by,
+        created_at: first.created_at,
+      },
+      lines: rows.map((row) => ({
+        entry_id: row.entry_id,
+        line_no: row.line_no,
+        account_id: row.account_id,
+        account_code: row.account_code,
+        account_name: row.account_name,
+        donor_id: row.donor_id,
+        earmark_id: row.earmark_id,
+        earmark_code: row.earmark_code,
+        bank_account_id: row.bank_account_id,
+        pledge_id: row.pledge_id,
+        receipt_id: row.receipt_id,
+        currency: row.currency,
+        amount_minor: row.amount_minor,
+        functional_minor: row.functional_minor,
+        rate: row.rate,
+      })),
+    };
   }
 
   async findEntry(manager: EntityManager, id: string): Promise<EntryRow | undefined> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
@@ -8,12 +9,15 @@ import { AccountRow, Dimension, FundRow } from '../funds/funds.repository';
 import { Money } from '../money/money';
 import { EntryUnbalancedError, InvalidEntryError, PeriodClosedError } from './ledger.errors';
 import { PostingLine, PostingRequest } from './ledger.types';
-import { JournalRepository, NewLine } from './journal.repository';
+import { EntryRow, JournalRepository, LineRow, NewLine } from './journal.repository';
 import { PeriodsRepository } from './periods.repository';
 
 export interface PostedEntry {
   id: string;
   number: string;
+  /** The entry and its lines as they were stored (as `JournalRepository` reads them). */
+  entry: EntryRow;
+  lines: LineRow[];
 }
 
 /**
@@ -84,23 +88,27 @@ export class LedgerService {
     const sequence = options.sequence ?? (await this.journal.nextSequence(manager, fund.id, year));
     const number = `JE-${year}-${String(sequence).padStart(6, '0')}`;
     try {
-      const id = await this.journal.insertEntry(manager, {
-        fundId: fund.id,
-        number,
-        fiscalYear: year,
-        sequence,
-        date: request.date,
-        description: request.description,
-        sourceType: request.sourceType,
-        sourceRef: request.sourceRef,
-        idempotencyKey: request.idempotencyKey,
-        lineCount: lines.length,
-        reversesEntryId: request.reversesEntryId,
-        reason: request.reason,
-        createdBy: author.id,
-      });
-      await this.journal.insertLines(manager, id, fund.id, request.date, lines);
-      return { id, number };
+      const inserted = await this.journal.insertEntry(
+        manager,
+        {
+          id: randomUUID(),
+          fundId: fund.id,
+          number,
+          fiscalYear: year,
+          sequence,
+          date: request.date,
+          description: request.description,
+          sourceType: request.sourceType,
+          sourceRef: request.sourceRef,
+          idempotencyKey: request.idempotencyKey,
+          lineCount: lines.length,
+          reversesEntryId: request.reversesEntryId,
+          reason: request.reason,
+          createdBy: author.id,
+        },
+        lines,
+      );
+      return { id: inserted.entry.id, number, ...inserted };
     } catch (error) {
       const constraint = driverError(error)?.constraint;
       if (constraint === 'journal_entry_period_open') {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ApprovalMaker } from '../approvals/approval-handler.registry';
@@ -202,6 +203,7 @@ export class ReceiptCorrectionsService implements OnModuleInit {
     await this.repository.insertAllocations(
       manager,
       allocations.map((allocation) => ({
+        id: randomUUID(),
         fundId: receipt.fund_id,
         receiptId: receipt.id,
         pledgeId: allocation.pledge_id,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CalendarDate } from '../common/calendar-date';
+import { LineRow } from '../ledger/journal.repository';
+import { SUSPENSE, UNAPPLIED } from './receipt-posting';
 
 export interface BankAccountRef {
   id: string;
@@ -83,6 +85,7 @@ export interface AllocationRow {
 }
 
 export interface NewAllocation {
+  id: string;
   fundId: string;
   receiptId: string;
   pledgeId: string;
@@ -187,6 +190,149 @@ const ALLOCATION_COLUMNS = `
   ra.fx_functional_minor::text AS fx_functional_minor, ra.entry_id, ra.reverses_allocation_id,
   EXISTS (SELECT 1 FROM receipt_allocation rv WHERE rv.reverses_allocation_id = ra.id) AS reversed`;
 
+/**
+ * What `find` reads of a receipt just inserted in this transaction, from what was inserted: the
+ * receipt, its recording entry's lines (the receipt's only lines yet) and its allocations (its
+ * only ones yet), and the names the request was checked against. It has no events yet. Kept
+ * beside RECEIPT_COLUMNS and RECEIPT_FROM, which it mirrors column for column; the receipts e2e
+ * suite holds the two to equality.
+ */
+export function newReceiptRow(
+  receipt: NewReceipt & { createdAt: Date },
+  names: {
+    fundCode: string;
+    functionalCurrency: string;
+    bankAccountCode: string;
+    bankAccountName: string;
+    donorName: string | null;
+  },
+  lines: readonly Pick<
+    LineRow,
+    'account_code' | 'receipt_id' | 'amount_minor' | 'functional_minor'
+  >[],
+  allocations: readonly NewAllocation[],
+): ReceiptRow {
+  // bal: -sum over the receipt's lines on 2000 and 2300, NULL (then 0) without any.
+  const held = lines.filter(
+    (line) =>
+      line.receipt_id === receipt.id &&
+      (line.account_code === UNAPPLIED || line.account_code === SUSPENSE),
+  );
+  const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
+  return {
+    id: receipt.id,
+    fund_id: receipt.fundId,
+    fund_code: names.fundCode,
+    functional_currency: names.functionalCurrency,
+    number: receipt.number,
+    bank_account_id: receipt.bankAccountId,
+    bank_account_code: names.bankAccountCode,
+    bank_account_name: names.bankAccountName,
+    value_date: receipt.valueDate,
+    currency: receipt.currency,
+    gross_minor: receipt.grossMinor.toString(),
+    charges_minor: receipt.chargesMinor.toString(),
+    rate: receipt.rate,
+    gross_functional_minor: receipt.grossFunctionalMinor.toString(),
+    charges_functional_minor: receipt.chargesFunctionalMinor.toString(),
+    donor_id: receipt.donorId,
+    donor_name: receipt.donorId === null ? null : names.donorName,
+    remitter_name: receipt.remitterName,
+    remittance_text: receipt.remittanceText,
+    bank_reference: receipt.bankReference,
+    batch_id: receipt.batchId,
+    entry_id: receipt.entryId,
+    created_by: receipt.createdBy,
+    created_at: receipt.createdAt,
+    unapplied_minor: (-sum(held.map((line) => BigInt(line.amount_minor)))).toString(),
+    unapplied_functional_minor: (-sum(
+      held.map((line) => BigInt(line.functional_minor)),
+    )).toString(),
+    allocated_minor: sum(allocations.map((allocation) => allocation.amountMinor)).toString(),
+    refunded_minor: '0',
+    reversed_on: null,
+  };
+}
+
+/**
+ * What `allocations` reads of a new receipt's allocations, from what was inserted (one
+ * created_at, none reversed nor reversing), in ALLOCATION_ORDER.
+ */
+export function newAllocationRows(
+  allocations: ReadonlyArray<NewAllocation & { pledgeReference: string; pledgeCurrency: string }>,
+): AllocationRow[] {
+  return [...allocations]
+    .sort((a, b) =>
+      a.pledgeReference !== b.pledgeReference
+        ? compareText(a.pledgeReference, b.pledgeReference)
+        : a.seq !== b.seq
+          ? a.seq - b.seq
+          : compareText(a.id, b.id),
+    )
+    .map((allocation) => ({
+      id: allocation.id,
+      receipt_id: allocation.receiptId,
+      pledge_id: allocation.pledgeId,
+      pledge_reference: allocation.pledgeReference,
+      pledge_currency: allocation.pledgeCurrency,
+      instalment_seq: allocation.seq,
+      allocated_on: allocation.allocatedOn,
+      amount_minor: allocation.amountMinor.toString(),
+      pledge_amount_minor: allocation.pledgeAmountMinor.toString(),
+      value_functional_minor: allocation.valueMinor.toString(),
+      relieved_functional_minor: allocation.relievedMinor.toString(),
+      fx_functional_minor: (allocation.valueMinor - allocation.relievedMinor).toString(),
+      entry_id: allocation.entryId,
+      reverses_allocation_id: allocation.reversesAllocationId ?? null,
+      reversed: false,
+    }));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The order of a receipt's allocations: as made, reversals after what they reverse, by pledge and
+ * instalment; the id last, so that two parts of one receipt on the same instalment keep one order
+ * (`newAllocationRows` sorts a new receipt's the same way).
+ */
+const ALLOCATION_ORDER = `ra.created_at, ra.reverses_allocation_id IS NOT NULL, p.reference,
+  ra.instalment_seq, ra.id`;
+
+/** INSERT … VALUES of the allocations, their parameters appended to `parameters`. */
+function insertAllocationsSql(
+  allocations: readonly NewAllocation[],
+  parameters: unknown[],
+): string {
+  const rows = allocations.map((allocation) => {
+    const first = parameters.length;
+    parameters.push(
+      allocation.id,
+      allocation.fundId,
+      allocation.receiptId,
+      allocation.pledgeId,
+      allocation.donorId,
+      allocation.seq,
+      allocation.allocatedOn,
+      allocation.amountMinor.toString(),
+      allocation.pledgeAmountMinor.toString(),
+      allocation.valueMinor.toString(),
+      allocation.relievedMinor.toString(),
+      (allocation.valueMinor - allocation.relievedMinor).toString(),
+      allocation.entryId,
+      allocation.reversesAllocationId ?? null,
+      allocation.createdBy,
+    );
+    return `(${Array.from({ length: 15 }, (_, i) => `$${first + i + 1}`).join(', ')})`;
+  });
+  return `INSERT INTO receipt_allocation (id, fund_id, receipt_id, pledge_id, donor_id,
+         instalment_seq, allocated_on, amount_minor, pledge_amount_minor, value_functional_minor,
+         relieved_functional_minor, fx_functional_minor, entry_id, reverses_allocation_id,
+         created_by)
+       VALUES ${rows.join(',\n              ')}`;
+}
+
 @Injectable()
 export class ReceiptsRepository {
   async bankAccount(
@@ -208,33 +354,51 @@ export class ReceiptsRepository {
     return rows[0]?.name;
   }
 
-  async insert(manager: EntityManager, receipt: NewReceipt): Promise<void> {
-    await manager.query(
-      `INSERT INTO receipt (id, fund_id, number, bank_account_id, value_date, currency, gross_minor,
-         charges_minor, rate, gross_functional_minor, charges_functional_minor, donor_id,
-         remitter_name, remittance_text, bank_reference, batch_id, entry_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [
-        receipt.id,
-        receipt.fundId,
-        receipt.number,
-        receipt.bankAccountId,
-        receipt.valueDate,
-        receipt.currency,
-        receipt.grossMinor.toString(),
-        receipt.chargesMinor.toString(),
-        receipt.rate,
-        receipt.grossFunctionalMinor.toString(),
-        receipt.chargesFunctionalMinor.toString(),
-        receipt.donorId,
-        receipt.remitterName,
-        receipt.remittanceText,
-        receipt.bankReference,
-        receipt.batchId,
-        receipt.entryId,
-        receipt.createdBy,
-      ],
+  /**
+   * The receipt and its allocations in one statement (one round trip); answers the receipt's
+   * created_at as stored. The allocations' foreign key to the receipt is checked at the end of
+   * the statement, as it would be for a separate insert after it.
+   */
+  async insert(
+    manager: EntityManager,
+    receipt: NewReceipt,
+    allocations: readonly NewAllocation[],
+  ): Promise<{ createdAt: Date }> {
+    const parameters: unknown[] = [
+      receipt.id,
+      receipt.fundId,
+      receipt.number,
+      receipt.bankAccountId,
+      receipt.valueDate,
+      receipt.currency,
+      receipt.grossMinor.toString(),
+      receipt.chargesMinor.toString(),
+      receipt.rate,
+      receipt.grossFunctionalMinor.toString(),
+      receipt.chargesFunctionalMinor.toString(),
+      receipt.donorId,
+      receipt.remitterName,
+      receipt.remittanceText,
+      receipt.bankReference,
+      receipt.batchId,
+      receipt.entryId,
+      receipt.createdBy,
+    ];
+    const withAllocations =
+      allocations.length === 0
+        ? ''
+        : `, a AS (${insertAllocationsSql(allocations, parameters)} RETURNING 1)`;
+    const [row] = await manager.query<{ created_at: Date }[]>(
+      `WITH r AS (
+         INSERT INTO receipt (id, fund_id, number, bank_account_id, value_date, currency,
+           gross_minor, charges_minor, rate, gross_functional_minor, charges_functional_minor,
+           donor_id, remitter_name, remittance_text, bank_reference, batch_id, entry_id, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         RETURNING created_at)${withAllocations}
+       SELECT created_at FROM r`,
+      parameters,
     );
+    return { createdAt: row.created_at };
   }
 
   async find(manager: EntityManager, id: string): Promise<ReceiptRow | undefined> {
@@ -291,37 +455,13 @@ export class ReceiptsRepository {
   }
 
   /** All the allocations in one statement (one round trip, however many instalments). */
-  async insertAllocations(manager: EntityManager, allocations: NewAllocation[]): Promise<void> {
+  async insertAllocations(
+    manager: EntityManager,
+    allocations: readonly NewAllocation[],
+  ): Promise<void> {
     if (allocations.length === 0) return;
     const parameters: unknown[] = [];
-    const rows = allocations.map((allocation) => {
-      const first = parameters.length;
-      parameters.push(
-        allocation.fundId,
-        allocation.receiptId,
-        allocation.pledgeId,
-        allocation.donorId,
-        allocation.seq,
-        allocation.allocatedOn,
-        allocation.amountMinor.toString(),
-        allocation.pledgeAmountMinor.toString(),
-        allocation.valueMinor.toString(),
-        allocation.relievedMinor.toString(),
-        (allocation.valueMinor - allocation.relievedMinor).toString(),
-        allocation.entryId,
-        allocation.reversesAllocationId ?? null,
-        allocation.createdBy,
-      );
-      return `(${Array.from({ length: 14 }, (_, i) => `$${first + i + 1}`).join(', ')})`;
-    });
-    await manager.query(
-      `INSERT INTO receipt_allocation (fund_id, receipt_id, pledge_id, donor_id, instalment_seq,
-         allocated_on, amount_minor, pledge_amount_minor, value_functional_minor,
-         relieved_functional_minor, fx_functional_minor, entry_id, reverses_allocation_id,
-         created_by)
-       VALUES ${rows.join(',\n              ')}`,
-      parameters,
-    );
+    await manager.query(insertAllocationsSql(allocations, parameters), parameters);
   }
 
   allocations(manager: EntityManager, receiptId: string): Promise<AllocationRow[]> {
@@ -329,7 +469,7 @@ export class ReceiptsRepository {
       `SELECT ${ALLOCATION_COLUMNS}
          FROM receipt_allocation ra JOIN pledge p ON p.id = ra.pledge_id
         WHERE ra.receipt_id = $1
-        ORDER BY ra.created_at, ra.reverses_allocation_id IS NOT NULL, p.reference, ra.instalment_seq`,
+        ORDER BY ${ALLOCATION_ORDER}`,
       [receiptId],
     );
   }

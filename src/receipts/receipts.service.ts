@@ -16,6 +16,7 @@ import { FundNotFoundError } from '../funds/funds.errors';
 import { FundRow } from '../funds/funds.repository';
 import { FundsService } from '../funds/funds.service';
 import { JournalService } from '../ledger/journal.service';
+import { toEntryResponse } from '../ledger/journal-entry-response';
 import { LedgerService } from '../ledger/ledger.service';
 import { PostingLine } from '../ledger/ledger.types';
 import { parsePositiveAmount } from '../money/amount-field';
@@ -66,7 +67,15 @@ import {
   ReceiptReversedError,
   ReceiptUnidentifiedError,
 } from './receipts.errors';
-import { ReceiptRow, ReceiptsRepository } from './receipts.repository';
+import {
+  BankAccountRef,
+  NewAllocation,
+  NewReceipt,
+  newAllocationRows,
+  newReceiptRow,
+  ReceiptRow,
+  ReceiptsRepository,
+} from './receipts.repository';
 
 const DEFAULT_FUND = 'WSIS-TF';
 const DEFAULT_LIMIT = 50;
@@ -77,12 +86,14 @@ const ALL_DATES = '9999-12-31';
 interface PreparedReceipt {
   id: string;
   fund: FundRow;
-  bankAccountId: string;
+  bank: BankAccountRef;
   gross: Money;
   charges: Money;
   rate: Rate;
   donorId: string | null;
-  parts: AllocationPart[];
+  /** As read when the request was checked. */
+  donorName: string | null;
+  parts: Array<AllocationPart & PlannedPart>;
 }
 
 /**
@@ -176,7 +187,7 @@ export class ReceiptsService {
         idempotencyKey: `${RECEIPT}:${id}`,
         lines: recordingLines({
           receiptId: id,
-          bankAccountId: prepared.bankAccountId,
+          bankAccountId: prepared.bank.id,
           donorId: prepared.donorId,
           gross,
           charges,
@@ -189,38 +200,59 @@ export class ReceiptsService {
       },
       { periodLocked: true, sequence: journalSequence },
     );
+    const inserted: NewReceipt = {
+      id,
+      fundId: fund.id,
+      number,
+      bankAccountId: prepared.bank.id,
+      valueDate: request.valueDate,
+      currency: gross.currency,
+      grossMinor: gross.minor,
+      chargesMinor: charges.minor,
+      rate: gross.currency === fund.functional_currency ? null : rate.toDecimalString(12),
+      grossFunctionalMinor: value.grossFunctional.minor,
+      chargesFunctionalMinor: value.chargesFunctional.minor,
+      donorId: prepared.donorId,
+      remitterName: request.remitterName ?? null,
+      remittanceText: request.remittanceText ?? null,
+      bankReference: request.bankReference ?? null,
+      batchId: options.batchId ?? null,
+      entryId: posted.id,
+      createdBy: actor.id,
+    };
+    const allocations = valued.map((part) => ({
+      ...this.newAllocation(fund, id, part, request.valueDate, posted.id, actor),
+      pledgeReference: part.slot.pledge.reference,
+      pledgeCurrency: part.pledge.currency,
+    }));
+    let createdAt: Date;
     try {
-      await this.repository.insert(manager, {
-        id,
-        fundId: fund.id,
-        number,
-        bankAccountId: prepared.bankAccountId,
-        valueDate: request.valueDate,
-        currency: gross.currency,
-        grossMinor: gross.minor,
-        chargesMinor: charges.minor,
-        rate: gross.currency === fund.functional_currency ? null : rate.toDecimalString(12),
-        grossFunctionalMinor: value.grossFunctional.minor,
-        chargesFunctionalMinor: value.chargesFunctional.minor,
-        donorId: prepared.donorId,
-        remitterName: request.remitterName ?? null,
-        remittanceText: request.remittanceText ?? null,
-        bankReference: request.bankReference ?? null,
-        batchId: options.batchId ?? null,
-        entryId: posted.id,
-        createdBy: actor.id,
-      });
+      ({ createdAt } = await this.repository.insert(manager, inserted, allocations));
     } catch (error) {
       if (driverError(error)?.constraint === 'receipt_bank_reference_key') {
         throw new DuplicateReceiptError(request.bankReference ?? '', 'another receipt');
       }
       throw error;
     }
-    await this.repository.insertAllocations(
-      manager,
-      valued.map((part) => this.newAllocation(fund, id, part, request.valueDate, posted.id, actor)),
+    // The answer and the audit record are built from what was just written, not read back: the
+    // counters are held until commit, and every read here would make the next receipt wait.
+    const receipt = toReceiptResponse(
+      newReceiptRow(
+        { ...inserted, createdAt },
+        {
+          fundCode: fund.code,
+          functionalCurrency: fund.functional_currency,
+          bankAccountCode: prepared.bank.code,
+          bankAccountName: prepared.bank.name,
+          donorName: prepared.donorName,
+        },
+        posted.lines,
+        allocations,
+      ),
+      newAllocationRows(allocations),
+      [],
+      [toEntryResponse(posted.entry, posted.lines)],
     );
-    const receipt = await this.detailOfNew(manager, id, posted.id);
     return {
       receipt,
       audit: {
@@ -476,20 +508,6 @@ export class ReceiptsService {
     );
   }
 
-  /**
-   * `detail` of a receipt just recorded in this transaction: its one entry is known and it has no
-   * events yet, so two reads fewer while the counters are held.
-   */
-  private async detailOfNew(
-    manager: EntityManager,
-    id: string,
-    entryId: string,
-  ): Promise<ReceiptResponse> {
-    const row = await this.findReceipt(manager, id);
-    const entry = await this.journal.read(manager, entryId);
-    return toReceiptResponse(row, await this.repository.allocations(manager, id), [], [entry]);
-  }
-
   /** Locks the receipt and reads it; 404 for an unknown id. */
   async lockReceipt(manager: EntityManager, id: string): Promise<ReceiptRow> {
     const row = isUuid(id) ? await this.repository.lock(manager, id) : undefined;
@@ -578,7 +596,9 @@ export class ReceiptsService {
       });
     }
     const donorId = request.donorId ?? null;
-    if (donorId !== null && (await this.repository.donorName(manager, donorId)) === undefined) {
+    const donorName =
+      donorId === null ? undefined : await this.repository.donorName(manager, donorId);
+    if (donorId !== null && donorName === undefined) {
       errors.push({ field: 'donorId', rule: 'exists', reason: 'there is no such donor' });
     }
     if (donorId === null && (request.allocations !== undefined || request.allocation === 'auto')) {
@@ -631,11 +651,12 @@ export class ReceiptsService {
     return {
       id: randomUUID(),
       fund: validFund,
-      bankAccountId: (bank as { id: string }).id,
+      bank: bank as BankAccountRef,
       gross: validGross,
       charges: charges as Money,
       rate,
       donorId,
+      donorName: donorName ?? null,
       parts: planned.map((part) => ({ ...part, value: Money.zero(validFund.functional_currency) })),
     };
   }
@@ -757,8 +778,9 @@ export class ReceiptsService {
     on: CalendarDate,
     entryId: string,
     actor: Actor,
-  ) {
+  ): NewAllocation {
     return {
+      id: randomUUID(),
       fundId: fund.id,
       receiptId,
       pledgeId: part.pledge.id,
