@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Money } from '../money/money';
+import { planFunding } from './attribution-plan';
 import { EarmarkCoverRepository } from './earmark-cover.repository';
 import { EarmarkFundsService } from './earmark-funds.service';
 import { FundingRow, GrantsRepository } from './grants.repository';
@@ -71,21 +72,9 @@ export class EarmarkCoverService {
         rows = await this.grants.funding(manager, held.earmark_id);
         funding.set(held.earmark_id, rows);
       }
-      let left = amount;
-      for (const row of rows) {
-        if (left <= 0n) break;
-        const already = taken.get(row.allocation_id) ?? 0n;
-        const free = BigInt(row.net_minor) - BigInt(row.attributed_minor) - already;
-        if (free <= 0n) continue;
-        const take = free < left ? free : left;
-        await this.grants.insertAttribution(manager, {
-          grantId: held.grant_id,
-          donorId: row.donor_id,
-          allocationId: row.allocation_id,
-          amountMinor: take,
-        });
-        taken.set(row.allocation_id, already + take);
-        left -= take;
+      const { takes, left } = planFunding(rows, amount, taken);
+      for (const take of takes) {
+        await this.grants.insertAttribution(manager, { grantId: held.grant_id, ...take });
       }
       if (left > 0n) {
         const short = Money.of(left, held.functional_currency);

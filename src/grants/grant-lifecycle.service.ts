@@ -36,6 +36,7 @@ import {
 } from './grant-lifecycle.errors';
 import { GrantBankAccountRow, GrantLifecycleRepository } from './grant-lifecycle.repository';
 import { GrantNotFoundError, GrantStateError } from './grants.errors';
+import { planFunding } from './attribution-plan';
 import { GrantEventRow, GrantRow, GrantStepRow, GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
 
@@ -508,19 +509,9 @@ export class GrantLifecycleService implements OnModuleInit {
       }
       return;
     }
-    let left = target - total;
-    for (const funding of await this.grantsRepository.funding(manager, grant.earmark_id)) {
-      if (left <= 0n) break;
-      const free = BigInt(funding.net_minor) - BigInt(funding.attributed_minor);
-      if (free <= 0n) continue;
-      const take = free < left ? free : left;
-      await this.grantsRepository.insertAttribution(manager, {
-        grantId: grant.id,
-        donorId: funding.donor_id,
-        allocationId: funding.allocation_id,
-        amountMinor: take,
-      });
-      left -= take;
+    const funding = await this.grantsRepository.funding(manager, grant.earmark_id);
+    for (const take of planFunding(funding, target - total).takes) {
+      await this.grantsRepository.insertAttribution(manager, { grantId: grant.id, ...take });
     }
   }
 

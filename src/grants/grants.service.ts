@@ -33,6 +33,7 @@ import {
   InsufficientFundsError,
   InvalidGrantError,
 } from './grants.errors';
+import { planFunding } from './attribution-plan';
 import { GrantEventRow, GrantRow, GrantsRepository, ParticipantRow } from './grants.repository';
 
 export const GRANT_APPROVAL = 'grant.approve';
@@ -352,19 +353,9 @@ export class GrantsService implements OnModuleInit {
    * more than a donor paid for the earmark: the approval checked that the money is there.
    */
   private async attribute(manager: EntityManager, grant: GrantRow, amount: bigint): Promise<void> {
-    let left = amount;
-    for (const funding of await this.repository.funding(manager, grant.earmark_id)) {
-      if (left <= 0n) break;
-      const free = BigInt(funding.net_minor) - BigInt(funding.attributed_minor);
-      if (free <= 0n) continue;
-      const take = free < left ? free : left;
-      await this.repository.insertAttribution(manager, {
-        grantId: grant.id,
-        donorId: funding.donor_id,
-        allocationId: funding.allocation_id,
-        amountMinor: take,
-      });
-      left -= take;
+    const funding = await this.repository.funding(manager, grant.earmark_id);
+    for (const take of planFunding(funding, amount).takes) {
+      await this.repository.insertAttribution(manager, { grantId: grant.id, ...take });
     }
   }
 
