@@ -223,7 +223,11 @@ function dimensionErrors(field: string, account: AccountRow, line: LineReference
   return errors;
 }
 
-function amountErrors(field: string, fund: FundRow, line: PostingLine): FieldError[] {
+export function amountErrors(
+  field: string,
+  fund: Pick<FundRow, 'functional_currency'>,
+  line: PostingLine,
+): FieldError[] {
   const errors: FieldError[] = [];
   if (line.functional.currency !== fund.functional_currency) {
     errors.push({

@@ -47,14 +47,22 @@ function rateFor(rates: PledgeRates, currency: string): Rate {
   return rate;
 }
 
-/** What it takes of the receipt to pay `pledgeAmount`, at the rate of the value date. */
+/**
+ * What it takes of the receipt to pay `pledgeAmount`, at the rate of the value date; never
+ * nothing for something (an amount worth less than half a minor unit of the receipt's currency
+ * takes one), so that no part pays an instalment without money and posts an empty line.
+ */
 export function receiptAmountFor(
   pledgeAmount: Money,
   receiptCurrency: string,
   rates: PledgeRates,
 ): Money {
   if (pledgeAmount.currency === receiptCurrency) return pledgeAmount;
-  return pledgeAmount.convert(rateFor(rates, pledgeAmount.currency).inverse(), receiptCurrency);
+  const amount = pledgeAmount.convert(
+    rateFor(rates, pledgeAmount.currency).inverse(),
+    receiptCurrency,
+  );
+  return amount.isZero() && pledgeAmount.isPositive() ? Money.of(1n, receiptCurrency) : amount;
 }
 
 /**

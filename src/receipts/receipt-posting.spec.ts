@@ -1,15 +1,18 @@
 import fc from 'fast-check';
-import { imbalances } from '../ledger/ledger.service';
+import { amountErrors, imbalances } from '../ledger/ledger.service';
+import { PostingLine } from '../ledger/ledger.types';
 import { Money } from '../money/money';
 import { Rate } from '../money/rate';
 import { OpenSlot, planAuto, planExplicit } from './allocation-plan';
 import {
   AllocationPart,
+  allocationLines,
   Carried,
   receiptValue,
   recordingLines,
   shareOf,
   splitValue,
+  unappliedLine,
 } from './receipt-posting';
 
 const minor = (max: bigint) => fc.bigInt({ min: 1n, max });
@@ -178,5 +181,204 @@ describe('allocation plans', () => {
     expect(errors).toEqual([
       expect.objectContaining({ field: 'allocations[1].amount', rule: 'notMoreThanOpen' }),
     ]);
+  });
+});
+
+describe('receipt posting across currencies, automatic allocation', () => {
+  const FUNCTIONAL = 'CHF';
+  const CURRENCIES = ['CHF', 'EUR', 'USD', 'JPY'] as const;
+  /** Roughly what a unit of USD buys, so that generated rates stay of the right size. */
+  const PER_USD: Record<(typeof CURRENCIES)[number], bigint> = {
+    CHF: 900_000n,
+    EUR: 920_000n,
+    USD: 1_000_000n,
+    JPY: 150_000_000n,
+  };
+  /** UN rates as the rates service keeps them: units per USD, six decimals, ±50%. */
+  const unitsPerUsd = fc.record(
+    Object.fromEntries(
+      CURRENCIES.map((currency) => [
+        currency,
+        fc
+          .bigInt({ min: PER_USD[currency] / 2n, max: (PER_USD[currency] * 3n) / 2n })
+          .map((num) => Rate.of(num, 1_000_000n)),
+      ]),
+    ) as Record<(typeof CURRENCIES)[number], fc.Arbitrary<Rate>>,
+  );
+  /** Units of `to` per unit of `from`, as RatesService.rate computes it. */
+  const cross = (upu: Record<string, Rate>, from: string, to: string): Rate =>
+    from === to ? Rate.ONE : upu[to].divide(upu[from]);
+  /** Up to 100,000 units of the currency, in its minor units. */
+  const inMinor = (currency: string, whole: bigint): bigint =>
+    currency === 'JPY' ? whole / 100n + 1n : whole;
+
+  const pledgeArb = fc.record({
+    currency: fc.constantFrom(...CURRENCIES),
+    instalments: fc.array(fc.bigInt({ min: 1n, max: 10_000_000n }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    /** Already paid of the first instalment, in parts per 1,000 (the receivable carried less). */
+    paidPerMille: fc.constantFrom(0n, 0n, 0n, 333n, 500n, 999n),
+  });
+
+  /**
+   * What ReceiptsService.plan does with the plan: each part relieves its share of the pledge's
+   * receivable at the value it was booked at (the agreement's rate).
+   */
+  function planned(
+    pledges: Array<{ currency: string; instalments: bigint[]; paidPerMille: bigint }>,
+    receiptCurrency: string,
+    available: Money,
+    atAgreement: Record<string, Rate>,
+    atValueDate: Record<string, Rate>,
+  ): Array<Omit<AllocationPart, 'value'>> {
+    const carried = new Map<string, Carried>();
+    const slots: OpenSlot[] = [];
+    pledges.forEach((pledge, index) => {
+      const id = `p${index}`;
+      const dues = pledge.instalments.map((amount, seq) =>
+        seq === 0 ? amount - (amount * pledge.paidPerMille) / 1000n : amount,
+      );
+      const total = pledge.instalments.reduce((a, b) => a + b, 0n);
+      const booked = Money.of(total, pledge.currency).convert(
+        cross(atAgreement, pledge.currency, FUNCTIONAL),
+        FUNCTIONAL,
+      );
+      const open = dues.reduce((a, b) => a + b, 0n);
+      carried.set(id, {
+        minor: open,
+        functionalMinor: shareOf({ minor: total, functionalMinor: booked.minor }, open),
+      });
+      dues.forEach((due, seq) => {
+        if (due <= 0n) return;
+        slots.push({
+          pledge: {
+            id,
+            reference: `WSIS-TF-2026-${String(index).padStart(4, '0')}`,
+            donorId: 'd',
+            earmarkId: 'e',
+            currency: pledge.currency,
+          },
+          seq: seq + 1,
+          dueDate: `2026-0${seq + 1}-${String(10 + index).padStart(2, '0')}`,
+          due: Money.of(due, pledge.currency),
+          named: false,
+        });
+      });
+    });
+    const rates = new Map<string, Rate>();
+    for (const currency of new Set(pledges.map((pledge) => pledge.currency))) {
+      if (currency !== receiptCurrency)
+        rates.set(currency, cross(atValueDate, receiptCurrency, currency));
+    }
+    return planAuto(slots, available, rates).map((part) => {
+      const pledgeCarried = carried.get(part.slot.pledge.id) as Carried;
+      const relievedMinor = shareOf(pledgeCarried, part.pledgeAmount.minor);
+      carried.set(part.slot.pledge.id, {
+        minor: pledgeCarried.minor - part.pledgeAmount.minor,
+        functionalMinor: pledgeCarried.functionalMinor - relievedMinor,
+      });
+      return {
+        pledge: part.slot.pledge,
+        seq: part.slot.seq,
+        receiptAmount: part.receiptAmount,
+        pledgeAmount: part.pledgeAmount,
+        relieved: Money.of(relievedMinor, FUNCTIONAL),
+      };
+    });
+  }
+
+  /** The rules LedgerService.post refuses an entry for, on its amounts. */
+  function refusals(lines: readonly PostingLine[]): string[] {
+    return [
+      ...imbalances(FUNCTIONAL, lines),
+      ...lines.flatMap((line, index) =>
+        amountErrors(`lines[${index}]`, { functional_currency: FUNCTIONAL }, line).map(
+          (error) => `${error.field} ${line.accountCode}: ${error.reason}`,
+        ),
+      ),
+    ];
+  }
+
+  const scenario = fc.record({
+    receiptCurrency: fc.constantFrom(...CURRENCIES),
+    grossWhole: fc.bigInt({ min: 1n, max: 10_000_000n }),
+    chargesPerMille: fc.constantFrom(0n, 1n, 7n, 25n, 100n),
+    pledges: fc.array(pledgeArb, { minLength: 1, maxLength: 4 }),
+    atAgreement: unitsPerUsd,
+    atValueDate: unitsPerUsd,
+  });
+
+  it('records a receipt applied oldest due first to pledges in any currencies as an entry the ledger accepts', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const gross = Money.of(inMinor(s.receiptCurrency, s.grossWhole), s.receiptCurrency);
+        const charges = Money.of((gross.minor * s.chargesPerMille) / 1000n, s.receiptCurrency);
+        const rate = cross(s.atValueDate, s.receiptCurrency, FUNCTIONAL);
+        const parts = planned(s.pledges, s.receiptCurrency, gross, s.atAgreement, s.atValueDate);
+        const unapplied = gross.subtract(
+          Money.sum(
+            gross.currency,
+            parts.map((part) => part.receiptAmount),
+          ),
+        );
+        const value = receiptValue(gross, charges, rate, FUNCTIONAL);
+        const values = splitValue(
+          value.grossFunctional,
+          [...parts.map((part) => part.receiptAmount), unapplied],
+          rate,
+        );
+        const lines = recordingLines({
+          receiptId: 'r',
+          bankAccountId: 'b',
+          donorId: 'd',
+          gross,
+          charges,
+          value,
+          parts: parts.map((part, index) => ({ ...part, value: values[index] })),
+          unapplied,
+          unappliedValue: values[values.length - 1],
+          functionalCurrency: FUNCTIONAL,
+        });
+        expect(refusals(lines)).toEqual([]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('applies a receipt’s unapplied credit later to pledges in any currencies as an entry the ledger accepts', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        // The credit as the recording entry left it: its amount, at the value date's rate.
+        const held = Money.of(inMinor(s.receiptCurrency, s.grossWhole), s.receiptCurrency);
+        const heldValue = held.convert(
+          cross(s.atValueDate, s.receiptCurrency, FUNCTIONAL),
+          FUNCTIONAL,
+        );
+        const parts = planned(s.pledges, s.receiptCurrency, held, s.atAgreement, s.atValueDate);
+        // As ReceiptsService.allocate: each part takes its share of the credit at its carried value.
+        let carried: Carried = { minor: held.minor, functionalMinor: heldValue.minor };
+        const valued = parts.map((part) => {
+          const valueMinor = shareOf(carried, part.receiptAmount.minor);
+          carried = {
+            minor: carried.minor - part.receiptAmount.minor,
+            functionalMinor: carried.functionalMinor - valueMinor,
+          };
+          return { ...part, value: Money.of(valueMinor, FUNCTIONAL) };
+        });
+        fc.pre(valued.length > 0);
+        const lines: PostingLine[] = [
+          unappliedLine(
+            { receiptId: 'r', bankAccountId: 'b', donorId: 'd' },
+            Money.of(held.minor - carried.minor, held.currency),
+            Money.of(heldValue.minor - carried.functionalMinor, FUNCTIONAL),
+          ),
+          ...valued.flatMap((part) => allocationLines(part, 'r', FUNCTIONAL)),
+        ];
+        expect(refusals(lines)).toEqual([]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -63,9 +63,12 @@ export interface AllocationPart {
  * difference to what the money is worth as a realised FX gain (credit) or loss (debit), and,
  * when the receipt and the pledge are in different currencies, the conversion through 1900 (a
  * debit in the pledge currency and a credit in the receipt currency, worth the same), so that
- * each transaction currency balances. An FX line carries no transaction amount: it exists in the
- * fund's currency only, and is kept in a currency other than the fund's (the pledge's, else the
- * receipt's), where a line may have a functional amount alone.
+ * each transaction currency balances. A conversion side in the fund's currency is worth its own
+ * amount (a line in the functional currency must be), and so is the other side: the round trip's
+ * rounding is then part of the FX difference, not left on a functional line. An FX line carries
+ * no transaction amount: it exists in the fund's currency only, and is kept in a currency other
+ * than the fund's (the pledge's, else the receipt's), where a line may have a functional amount
+ * alone.
  */
 export function allocationLines(
   part: AllocationPart,
@@ -84,18 +87,24 @@ export function allocationLines(
     },
   ];
   if (part.receiptAmount.currency !== pledge.currency) {
+    const converted =
+      pledge.currency === functionalCurrency
+        ? part.pledgeAmount
+        : part.receiptAmount.currency === functionalCurrency
+          ? part.receiptAmount
+          : part.value;
     lines.push(
       {
         accountCode: CONVERSION,
         receiptId,
         amount: part.pledgeAmount,
-        functional: part.value,
+        functional: converted,
       },
       {
         accountCode: CONVERSION,
         receiptId,
         amount: part.receiptAmount.negate(),
-        functional: part.value.negate(),
+        functional: converted.negate(),
       },
     );
   }
