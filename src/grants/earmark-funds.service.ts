@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalendarDate, todayUtc } from '../common/calendar-date';
 import { FundsService } from '../funds/funds.service';
+import { EarmarkMoney } from '../ledger/earmark-money';
 import { Money } from '../money/money';
 import { EarmarkFundsResponse } from './dto/grant.dto';
 import { EarmarkNotFoundError } from './grants.errors';
@@ -20,12 +21,22 @@ export interface EarmarkFunds {
  * already cost (advances, expenses, support costs; money returned on settlement comes back).
  */
 @Injectable()
-export class EarmarkFundsService {
+export class EarmarkFundsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly funds: FundsService,
     private readonly repository: GrantsRepository,
+    private readonly earmarkMoney: EarmarkMoney,
   ) {}
+
+  /** Manual journal entries are checked against the same money, under the same lock. */
+  onModuleInit(): void {
+    this.earmarkMoney.provide({
+      lock: (manager, earmarkId) => this.repository.lockEarmark(manager, earmarkId),
+      available: async (manager, earmarkId, currency) =>
+        (await this.available(manager, earmarkId, currency)).available,
+    });
+  }
 
   async available(
     manager: EntityManager,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CalendarDate } from '../common/calendar-date';
 import { nextGaplessNumber } from '../database/gapless-counter';
+import { EARMARK_SPENT_ACCOUNTS } from '../ledger/earmark-money';
 import { GrantKind } from './eligibility';
 
 export interface GrantEventRow {
@@ -101,6 +102,9 @@ export interface FundingRow {
 export const ALLOCATION_NET_MINOR = `
   (ra.value_functional_minor
    - round(r.charges_functional_minor::numeric * ra.amount_minor / r.gross_minor)::bigint)`;
+
+/** The spent accounts as an SQL list of literals (constant codes, never user input). */
+const EARMARK_SPENT_SQL = EARMARK_SPENT_ACCOUNTS.map((code) => `'${code}'`).join(', ');
 
 const STATUS = `
   coalesce((SELECT s.kind FROM grant_step s WHERE s.grant_id = g.id
@@ -337,7 +341,7 @@ export class GrantsRepository {
                     WHERE c.earmark_id = $1 AND ($2::date IS NULL OR c.effective_on <= $2::date)),
                   0)::text AS committed,
          coalesce((SELECT sum(l.functional_minor) FROM journal_line l JOIN account a ON a.id = l.account_id
-                    WHERE l.earmark_id = $1 AND a.code IN ('1200', '5000', '5400')
+                    WHERE l.earmark_id = $1 AND a.code IN (${EARMARK_SPENT_SQL})
                       AND ($2::date IS NULL OR l.entry_date <= $2::date)), 0)::text AS spent`,
       [earmarkId, asOf],
     );

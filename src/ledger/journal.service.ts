@@ -24,8 +24,11 @@ import {
   ListEntriesQuery,
   ReverseEntryRequest,
 } from './dto/journal.dto';
+import { EARMARK_SPENT_ACCOUNTS, EarmarkMoney } from './earmark-money';
 import {
+  AdjustmentLeavesEarmarkShortError,
   AlreadyReversedError,
+  EarmarkShortfall,
   EntryNotReversibleError,
   EntryNotFoundError,
   EntryUnbalancedError,
@@ -71,6 +74,7 @@ export class JournalService implements OnModuleInit {
     private readonly journal: JournalRepository,
     private readonly audit: AuditService,
     private readonly approvals: ApprovalsService,
+    private readonly earmarkMoney: EarmarkMoney,
   ) {}
 
   onModuleInit(): void {
@@ -141,7 +145,59 @@ export class JournalService implements OnModuleInit {
       lines,
     };
     await this.ledger.check(manager, fund, accounts, posting);
+    await this.keepEarmarksCovered(manager, fund, posting.lines, earmarks, 'adjustment');
     return { fund, accounts, posting };
+  }
+
+  /**
+   * An earmark's available money is never negative (DESIGN.md): the earmarks the entry takes
+   * money from (a net debit on a spent account) are locked as grant approval locks them, so that
+   * an approval committing that money and this entry cannot both pass, then checked. Runs when
+   * the adjustment is asked for and again, in the approval's transaction, when it is posted;
+   * the lock is held until that transaction ends. Entries that give money back are not held up.
+   */
+  private async keepEarmarksCovered(
+    manager: EntityManager,
+    fund: FundRow,
+    lines: readonly PostingLine[],
+    earmarks: Map<string, string>,
+    what: 'adjustment' | 'reversal',
+  ): Promise<void> {
+    const currency = fund.functional_currency;
+    const taking = new Map<string, { field: string; taken: Money }>();
+    lines.forEach((line, index) => {
+      if (line.earmarkId === undefined || !EARMARK_SPENT_ACCOUNTS.includes(line.accountCode)) {
+        return;
+      }
+      const before = taking.get(line.earmarkId);
+      taking.set(line.earmarkId, {
+        field: before?.field ?? `lines[${index}].earmark`,
+        taken: (before?.taken ?? Money.zero(currency)).add(line.functional),
+      });
+    });
+    // Ordered by earmark id, the order a receipt's reversal locks its earmarks in.
+    const taken = [...taking.entries()]
+      .filter(([, share]) => share.taken.isPositive())
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (taken.length === 0) return;
+    const source = this.earmarkMoney.source();
+    for (const [earmarkId] of taken) await source.lock(manager, earmarkId);
+    const codes = new Map([...earmarks.entries()].map(([code, id]) => [id, code]));
+    const shortfalls: EarmarkShortfall[] = [];
+    for (const [earmarkId, share] of taken) {
+      const available = await source.available(manager, earmarkId, currency);
+      const after = available.subtract(share.taken);
+      if (after.isNegative()) {
+        shortfalls.push({
+          field: share.field,
+          earmark: codes.get(earmarkId) ?? earmarkId,
+          available,
+          taken: share.taken,
+          short: after.negate(),
+        });
+      }
+    }
+    if (shortfalls.length > 0) throw new AdjustmentLeavesEarmarkShortError(shortfalls, what);
   }
 
   /**
@@ -200,6 +256,8 @@ export class JournalService implements OnModuleInit {
   ): Promise<IdempotentResult<ApprovalResponse>> {
     return this.idempotency.run(actor, idempotency, 202, async (manager) => {
       const original = await this.prepareReversal(manager, entryId, request);
+      const fund = await this.funds.requireFund(manager, original.fund_code);
+      await this.reversalLines(manager, fund, original);
       return this.approvals.request<ReversalPayload>(manager, actor, {
         kind: JOURNAL_REVERSAL,
         summary: `Reverse ${original.number} (${original.description}): ${request.reason}`,
@@ -224,17 +282,7 @@ export class JournalService implements OnModuleInit {
   ): Promise<JournalEntryResponse> {
     const original = await this.prepareReversal(manager, entryId, request);
     const fund = await this.funds.requireFund(manager, original.fund_code);
-    const lines = (await this.journal.linesOf(manager, [original.id])).map((line): PostingLine => ({
-      accountCode: line.account_code,
-      donorId: line.donor_id ?? undefined,
-      earmarkId: line.earmark_id ?? undefined,
-      bankAccountId: line.bank_account_id ?? undefined,
-      pledgeId: line.pledge_id ?? undefined,
-      receiptId: line.receipt_id ?? undefined,
-      amount: Money.fromMinor(line.amount_minor, line.currency).negate(),
-      functional: Money.fromMinor(line.functional_minor, fund.functional_currency).negate(),
-      rate: line.rate === null ? undefined : Rate.parse(line.rate),
-    }));
+    const lines = await this.reversalLines(manager, fund, original);
     try {
       const posted = await this.ledger.post(
         manager,
@@ -271,6 +319,39 @@ export class JournalService implements OnModuleInit {
       }
       throw error;
     }
+  }
+
+  /**
+   * The mirror image of the entry's lines, once it is known not to take from an earmark more than
+   * it has available: reversing an entry that gave an earmark money back (a credit on a spent
+   * account) spends it again, checked and locked as an adjustment is.
+   */
+  private async reversalLines(
+    manager: EntityManager,
+    fund: FundRow,
+    original: EntryRow,
+  ): Promise<PostingLine[]> {
+    const rows = await this.journal.linesOf(manager, [original.id]);
+    const lines = rows.map((line): PostingLine => ({
+      accountCode: line.account_code,
+      donorId: line.donor_id ?? undefined,
+      earmarkId: line.earmark_id ?? undefined,
+      bankAccountId: line.bank_account_id ?? undefined,
+      pledgeId: line.pledge_id ?? undefined,
+      receiptId: line.receipt_id ?? undefined,
+      amount: Money.fromMinor(line.amount_minor, line.currency).negate(),
+      functional: Money.fromMinor(line.functional_minor, fund.functional_currency).negate(),
+      rate: line.rate === null ? undefined : Rate.parse(line.rate),
+    }));
+    const earmarks = new Map(
+      rows.flatMap((line) =>
+        line.earmark_id === null || line.earmark_code === null
+          ? []
+          : [[line.earmark_code, line.earmark_id] as [string, string]],
+      ),
+    );
+    await this.keepEarmarksCovered(manager, fund, lines, earmarks, 'reversal');
+    return lines;
   }
 
   /** Whether the entry may be reversed as asked: it exists, is not reversed, is the ledger's own. */

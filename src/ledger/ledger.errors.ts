@@ -1,5 +1,6 @@
 import { AppError } from '../common/errors/app-error';
 import { FieldError } from '../common/errors/problem';
+import { Money } from '../money/money';
 
 /** A posting the ledger refuses, with the field-level reasons (lines[2].account …). */
 export class InvalidEntryError extends AppError {
@@ -83,6 +84,44 @@ export class EntryNotReversibleError extends AppError {
       'This entry is not reversed here',
       `Journal entry ${number} records a ${sourceType} event: undo it through its own workflow ` +
         '(a pledge is cancelled or written off, a reversal is corrected by an adjustment).',
+    );
+  }
+}
+
+/** An earmark a manual entry would overdraw: the line that first takes from it, and by how much. */
+export interface EarmarkShortfall {
+  /** The first line taking from the earmark (`lines[2].earmark`). */
+  field: string;
+  earmark: string;
+  available: Money;
+  taken: Money;
+  short: Money;
+}
+
+/**
+ * A manual adjustment that would take more from an earmark than it has available (received less
+ * committed and spent): an earmark's available money is never negative. Nothing was written.
+ */
+export class AdjustmentLeavesEarmarkShortError extends AppError {
+  constructor(shortfalls: readonly EarmarkShortfall[], what: 'adjustment' | 'reversal') {
+    const reasons = shortfalls.map(
+      ({ earmark, available, taken, short }) =>
+        `the ${what} would leave earmark ${earmark} ${short.toString()} short: it takes ` +
+        `${taken.toString()} of the ${available.toString()} available`,
+    );
+    super(
+      422,
+      'insufficient-funds',
+      'Not enough money available',
+      `T${reasons.join('; ').slice(1)}.`,
+      shortfalls.map(({ field }, index) => ({
+        field,
+        rule: 'earmarkStaysCovered',
+        reason: reasons[index],
+      })),
+      {
+        shortfalls: shortfalls.map(({ earmark, short }) => ({ earmark, short: short.toJSON() })),
+      },
     );
   }
 }

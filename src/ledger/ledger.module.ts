@@ -4,6 +4,7 @@ import { FundsModule } from '../funds/funds.module';
 import { RatesModule } from '../rates/rates.module';
 import { BalancesRepository } from './balances.repository';
 import { BalancesService } from './balances.service';
+import { EarmarkMoney } from './earmark-money';
 import { JournalRepository } from './journal.repository';
 import { JournalService } from './journal.service';
 import { LedgerController } from './ledger.controller';
@@ -28,6 +29,7 @@ import { PeriodsService } from './periods.service';
     PeriodHooks,
     MonthBalancesService,
     MonthBalancesRepository,
+    EarmarkMoney,
   ],
   exports: [
     PeriodHooks,
@@ -37,6 +39,7 @@ import { PeriodsService } from './periods.service';
     BalancesService,
     JournalService,
     JournalRepository,
+    EarmarkMoney,
   ],
 })
 export class LedgerModule {}
