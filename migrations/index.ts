@@ -13,6 +13,7 @@ import { Grants1765300000000 } from './1765300000000-Grants';
 import { BankStatements1765400000000 } from './1765400000000-BankStatements';
 import { DonorDocuments1765500000000 } from './1765500000000-DonorDocuments';
 import { Reports1765600000000 } from './1765600000000-Reports';
+import { AuditAppend1765700000000 } from './1765700000000-AuditAppend';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   BankStatements1765400000000,
   DonorDocuments1765500000000,
   Reports1765600000000,
+  AuditAppend1765700000000,
 ];

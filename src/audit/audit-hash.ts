@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json';
 
 /** A value as JSON can carry it: what jsonb stores and what `pg` gives back. */
@@ -34,6 +34,22 @@ export function auditHash(content: AuditContent): string {
   return createHash('sha256')
     .update(`${content.prev_hash ?? ''}\n${canonicalJson(content)}`)
     .digest('hex');
+}
+
+/**
+ * The canonical JSON of `content` in two parts, before and after the value of "prev_hash", for
+ * the database to hash once it knows the last hash (audit_append, migration AuditAppend): the
+ * hashed text is prev_hash + "\n" + before + (prev_hash as a JSON string, or null) + after.
+ */
+export function canonicalAroundPrevHash(
+  content: Omit<AuditContent, 'prev_hash'>,
+): [before: string, after: string] {
+  // A value nobody can have put in the content, so that it marks the one place to cut.
+  const token = randomBytes(16).toString('hex');
+  const key = '"prev_hash":';
+  const text = canonicalJson({ ...content, prev_hash: token });
+  const at = text.indexOf(`${key}"${token}"`);
+  return [text.slice(0, at + key.length), text.slice(at + key.length + token.length + 2)];
 }
 
 /**

@@ -22,3 +22,14 @@ export class AuditOutsideTransactionError extends Error {
     this.name = 'AuditOutsideTransactionError';
   }
 }
+
+/**
+ * A record the database hashed differently from the verifier's formula, or linked to another
+ * record than the one written just before it in the same unit of work: nothing commits.
+ */
+export class AuditChainError extends Error {
+  constructor(id: string) {
+    super(`audit record ${id} does not hash or link as audit-hash.ts says: the change is refused`);
+    this.name = 'AuditChainError';
+  }
+}

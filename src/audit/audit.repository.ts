@@ -50,26 +50,23 @@ const COLUMNS = `
 
 @Injectable()
 export class AuditRepository {
-  /** Held until the caller's transaction ends: appends are serialized, the chain stays linear. */
-  async lockChain(manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [AUDIT_CHAIN_LOCK_KEY]);
-  }
-
-  /** The hash of the newest record, or null when the trail is empty. */
-  async lastHash(manager: EntityManager): Promise<string | null> {
-    const [row] = await manager.query<{ hash: string }[]>(
-      `SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`,
-    );
-    return row?.hash ?? null;
-  }
-
-  async insert(manager: EntityManager, content: AuditContent, hash: string): Promise<string> {
-    const [row] = await manager.query<{ id: string }[]>(
-      `INSERT INTO audit_log (at, actor, actor_user_id, action, entity_type, entity_id, before,
-                              after, request_id, client_address, prev_hash, hash)
-       VALUES ($1::timestamptz, $2, $3::uuid, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12)
-       RETURNING id::text AS id`,
+  /**
+   * Appends a record after the newest one, in one round trip (audit_append, migration
+   * AuditAppend): takes the chain's lock, held until the caller's transaction ends, reads the
+   * last hash after it, and stores the record with prev_hash and the hash of the canonical JSON
+   * whose two parts around prev_hash's value are given.
+   */
+  async append(
+    manager: EntityManager,
+    content: Omit<AuditContent, 'prev_hash'>,
+    [canonicalBefore, canonicalAfter]: [string, string],
+  ): Promise<{ id: string; prev_hash: string | null; hash: string }> {
+    const [row] = await manager.query<{ id: string; prev_hash: string | null; hash: string }[]>(
+      `SELECT id, prev_hash, hash
+         FROM audit_append($1::bigint, $2::timestamptz, $3, $4::uuid, $5, $6, $7, $8::jsonb,
+                           $9::jsonb, $10, $11, $12, $13)`,
       [
+        AUDIT_CHAIN_LOCK_KEY,
         content.at,
         content.actor,
         content.actor_user_id,
@@ -80,11 +77,11 @@ export class AuditRepository {
         jsonParameter(content.after),
         content.request_id,
         content.client_address,
-        content.prev_hash,
-        hash,
+        canonicalBefore,
+        canonicalAfter,
       ],
     );
-    return row.id;
+    return row;
   }
 
   /** Up to `limit` records after id `afterId`, oldest first: the verifier pages through these. */

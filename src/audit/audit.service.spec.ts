@@ -18,7 +18,11 @@ import { sqlState } from '../database/sql-state';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Money } from '../money/money';
 import { auditHash, toJsonValue } from './audit-hash';
-import { AuditOutsideTransactionError, InvalidAuditPeriodError } from './audit.errors';
+import {
+  AuditChainError,
+  AuditOutsideTransactionError,
+  InvalidAuditPeriodError,
+} from './audit.errors';
 import { AuditRepository } from './audit.repository';
 import { AuditService, VERIFY_PAGE_SIZE } from './audit.service';
 import { AuditChange, AuditRecordRef } from './audit.types';
@@ -191,6 +195,55 @@ describe(AuditService.name, () => {
         }),
         { numRuns: 40 },
       );
+      expect((await audit.verify()).ok).toBe(true);
+    });
+
+    it('is hashed by the database exactly as the verifier hashes it, whatever the text holds', async () => {
+      const tricky = {
+        prev_hash: 'not the chain’s: a field of the entity',
+        quote: 'say "yes" \\ or \\"no\\"',
+        lines: 'one\ntwo\r\nthree\ttab',
+        scripts: 'Genève, Женева, 日内瓦, جنيف, 🇨🇭',
+        nested: [{ prev_hash: null }, { '"prev_hash":': '"prev_hash":null' }],
+      };
+      const ref = await record(change('TRICKY', tricky));
+      const { rows } = await sql.query<{ prev_hash: string; hash: string }>(
+        'SELECT prev_hash, hash FROM audit_log WHERE id = $1',
+        [ref.id],
+      );
+      const [found] = await audit.find({ entityType: 'fund', entityId: 'TRICKY' });
+      expect(rows[0].hash).toBe(ref.hash);
+      expect(
+        auditHash({
+          at: found.at,
+          actor: officer.id,
+          actor_user_id: officer.userId?.toLowerCase() ?? null,
+          action: 'fund.create',
+          entity_type: 'fund',
+          entity_id: 'TRICKY',
+          before: null,
+          after: toJsonValue(tricky),
+          request_id: null,
+          client_address: null,
+          prev_hash: rows[0].prev_hash,
+        }),
+      ).toBe(ref.hash);
+      expect((await audit.verify()).ok).toBe(true);
+    });
+
+    it('refuses the change when the database would store a hash the verifier would not accept', async () => {
+      // A repository that sends the canonical text altered: the database hashes something else.
+      const skewed = new AuditRepository();
+      const append = skewed.append.bind(skewed);
+      skewed.append = (manager, content, [before, after]) =>
+        append(manager, content, [before.replace('"actor":', '"actor" :'), after]);
+      const broken = new AuditService(dataSource, skewed);
+      const before = await count();
+      const error = await caught(
+        transactions.run((manager) => broken.record(manager, officer, change('SKEWED'))),
+      );
+      expect(error).toBeInstanceOf(AuditChainError);
+      expect(await count()).toBe(before);
       expect((await audit.verify()).ok).toBe(true);
     });
 

@@ -3,9 +3,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { requestContext } from '../common/request-context';
 import { AuditRecordResponse } from './dto/audit.dto';
-import { AuditContent, auditHash, auditTimestamp, toJsonValue } from './audit-hash';
+import {
+  AuditContent,
+  auditHash,
+  auditTimestamp,
+  canonicalAroundPrevHash,
+  toJsonValue,
+} from './audit-hash';
 import { auditPeriod } from './audit-period';
-import { AuditOutsideTransactionError } from './audit.errors';
+import { AuditChainError, AuditOutsideTransactionError } from './audit.errors';
 import { AuditRepository, AuditRow } from './audit.repository';
 import { AuditChange, AuditFilter, AuditRecordRef, AuditVerification } from './audit.types';
 
@@ -34,8 +40,8 @@ export class AuditService {
   }
 
   /**
-   * Appends records, in order, in the caller's transaction. The chain's advisory lock is taken
-   * first and held until that transaction ends, so that no other writer (of this instance or
+   * Appends records, in order, in the caller's transaction, one round trip each. The chain's
+   * advisory lock is taken with the first and held until that transaction ends, so that no other writer (of this instance or
    * another) reads the same last hash: the chain stays one line under any concurrency.
    *
    * Call it last in the unit of work, after every row lock the unit takes: the lock is held
@@ -52,11 +58,9 @@ export class AuditService {
     if (manager.queryRunner?.isTransactionActive !== true) throw new AuditOutsideTransactionError();
     if (changes.length === 0) return [];
     const { requestId, clientAddress } = requestContext();
-    await this.repository.lockChain(manager);
-    let prevHash = await this.repository.lastHash(manager);
     const refs: AuditRecordRef[] = [];
     for (const change of changes) {
-      const content: AuditContent = {
+      const content: Omit<AuditContent, 'prev_hash'> = {
         at: new Date().toISOString(),
         actor: actor.id,
         // uuid comes back from the database in lower case; hash what will come back.
@@ -68,11 +72,17 @@ export class AuditService {
         after: toJsonValue(change.after),
         request_id: requestId ?? null,
         client_address: clientAddress ?? null,
-        prev_hash: prevHash,
       };
-      const hash = auditHash(content);
-      refs.push({ id: await this.repository.insert(manager, content, hash), hash });
-      prevHash = hash;
+      const row = await this.repository.append(manager, content, canonicalAroundPrevHash(content));
+      // The database hashed what the verifier will hash, or the change does not commit.
+      const previous = refs.at(-1);
+      if (
+        auditHash({ ...content, prev_hash: row.prev_hash }) !== row.hash ||
+        (previous !== undefined && row.prev_hash !== previous.hash)
+      ) {
+        throw new AuditChainError(row.id);
+      }
+      refs.push({ id: row.id, hash: row.hash });
     }
     return refs;
   }
