@@ -21,6 +21,10 @@ export function describeConfig(config: AppConfig): Record<EnvironmentVariableNam
         : maskDatabaseUrl(config.database.url),
     DATA_DIR: config.database.dataDir,
     DB_POOL_SIZE: String(config.database.poolSize),
+    DB_PREPARED_STATEMENTS:
+      config.database.url === undefined
+        ? 'false (the embedded database)'
+        : String(config.database.prepareStatements),
     LOG_LEVEL: config.log.level,
     MAIL_URL:
       config.mail.url === undefined

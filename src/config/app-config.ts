@@ -20,6 +20,11 @@ export interface AppConfig {
     readonly url?: string;
     readonly dataDir: string;
     readonly poolSize: number;
+    /**
+     * Repeated parameterized statements go as named prepared statements (a server only; off for
+     * a transaction-mode pooler such as PgBouncer, which cannot keep them).
+     */
+    readonly prepareStatements: boolean;
   };
   readonly log: { readonly level: LogLevel };
   /** Outgoing e-mail (statements, reminders). Without a url nothing is e-mailed. */
@@ -60,7 +65,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? Number(vars.TRUST_PROXY)
         : (vars.TRUST_PROXY ?? 'loopback'),
     },
-    database: { url: vars.DATABASE_URL, dataDir, poolSize: vars.DB_POOL_SIZE ?? 10 },
+    database: {
+      url: vars.DATABASE_URL,
+      dataDir,
+      poolSize: vars.DB_POOL_SIZE ?? 10,
+      prepareStatements: vars.DB_PREPARED_STATEMENTS !== 'false',
+    },
     log: { level: vars.LOG_LEVEL ?? 'info' },
     mail: { url: vars.MAIL_URL, from: vars.MAIL_FROM ?? DEFAULT_MAIL_FROM },
     session:

@@ -73,6 +73,11 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(emptyToUndefined)
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DB_PREPARED_STATEMENTS?: 'true' | 'false';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
 
@@ -204,6 +209,7 @@ export const ENVIRONMENT_VARIABLES = [
   'DATABASE_URL',
   'DATA_DIR',
   'DB_POOL_SIZE',
+  'DB_PREPARED_STATEMENTS',
   'LOG_LEVEL',
   'MAIL_URL',
   'MAIL_FROM',

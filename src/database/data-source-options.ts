@@ -1,11 +1,21 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { Installation } from './entities/installation.entity';
+import { PreparingClient, StatementPreparation } from './prepared-statements';
 import { TypeOrmLogger } from './typeorm-logger';
 
 export const ENTITIES = [Installation];
 
-export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {
+export interface PoolOptions {
+  /** Send repeated parameterized statements as named prepared statements while this is enabled. */
+  statementPreparation?: StatementPreparation;
+}
+
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  { statementPreparation }: PoolOptions = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -20,6 +30,7 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
       max: poolSize,
       connectionTimeoutMillis: 5000,
       application_name: 'trust-fund-tracker',
+      ...(statementPreparation ? { Client: PreparingClient, statementPreparation } : {}),
     },
   };
 }

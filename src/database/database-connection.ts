@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { describeDatabase } from './database-url';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { keepsPreparedStatements } from './prepared-statements';
 
 export type DatabaseEngine = 'embedded' | 'postgres';
 
@@ -50,11 +51,23 @@ export class DatabaseConnection implements OnApplicationShutdown {
       embedded = await EmbeddedPostgres.start(config.dataDir);
       url = embedded.url;
     }
+    // Off until the server is known not to be a PGlite (a test's, or another process's).
+    const statementPreparation = { enabled: false };
     const dataSource = new DataSource(
-      dataSourceOptions(url, embedded === undefined ? config.poolSize : EMBEDDED_POOL_SIZE),
+      embedded === undefined
+        ? dataSourceOptions(url, config.poolSize, {
+            statementPreparation: config.prepareStatements ? statementPreparation : undefined,
+          })
+        : dataSourceOptions(url, EMBEDDED_POOL_SIZE),
     );
     try {
       await dataSource.initialize();
+      if (embedded === undefined && config.prepareStatements) {
+        const [{ version }] = await dataSource.query<{ version: string }[]>(
+          'SELECT version() AS version',
+        );
+        statementPreparation.enabled = keepsPreparedStatements(version);
+      }
       if (migrate) await runMigrations(dataSource, embedded === undefined);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();
