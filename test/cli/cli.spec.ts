@@ -43,7 +43,10 @@ function runCli(
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => {
+    stderr += `(killed: no exit within ${timeoutMs} ms)\n`;
+    child.kill('SIGKILL');
+  }, timeoutMs);
   return new Promise((resolve) =>
     child.once('close', (code, signal) => {
       clearTimeout(timer);
@@ -94,7 +97,8 @@ describe('the command-line tool (dist/src/cli.js)', () => {
   describe('migrate', () => {
     it('migrates a fresh embedded folder, then finds nothing to do; leaves no lock', async () => {
       const env = { DATA_DIR: dataDir, SESSION_SECRET: SECRET };
-      const first = await runCli(['migrate'], env);
+      // Every migration on a fresh PGlite: 13 s on a quiet machine, more beside other test files.
+      const first = await runCli(['migrate'], env, 100_000);
       expectExit(first, 0);
       expect(first.stdout).toContain('applied InitialSchema1764300000000');
       for (const migration of MIGRATIONS) {
@@ -108,7 +112,7 @@ describe('the command-line tool (dist/src/cli.js)', () => {
       expect(second.stdout).toContain('nothing to migrate');
       expect(second.stdout).not.toContain('applied ');
       expect(existsSync(join(dataDir, 'embedded.lock'))).toBe(false);
-    });
+    }, 180_000);
 
     it('refuses an embedded database in use by another process: one line, exit 1', async () => {
       // This test process is alive, so its pid in the lock file means "in use".
