@@ -14,6 +14,7 @@ import { BankStatements1765400000000 } from './1765400000000-BankStatements';
 import { DonorDocuments1765500000000 } from './1765500000000-DonorDocuments';
 import { Reports1765600000000 } from './1765600000000-Reports';
 import { AuditAppend1765700000000 } from './1765700000000-AuditAppend';
+import { GrantAttributionDates1765800000000 } from './1765800000000-GrantAttributionDates';
 
 /**
  * Every migration, oldest first. Listed by hand rather than found by a glob, so that the same
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   DonorDocuments1765500000000,
   Reports1765600000000,
   AuditAppend1765700000000,
+  GrantAttributionDates1765800000000,
 ];

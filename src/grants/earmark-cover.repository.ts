@@ -19,6 +19,8 @@ export interface ReceiptAttributionRow {
   earmark_code: string;
   functional_currency: string;
   amount_minor: string;
+  /** The latest date among the grant's rows on that allocation (YYYY-MM-DD). */
+  held_since: string;
 }
 
 /** The SQL behind taking a receipt's money back out of the earmarks it funded. */
@@ -47,7 +49,8 @@ export class EarmarkCoverRepository {
     return manager.query<ReceiptAttributionRow[]>(
       `SELECT ga.grant_id, ga.donor_id, ga.receipt_allocation_id AS allocation_id, p.earmark_id,
               em.code AS earmark_code, f.functional_currency,
-              sum(ga.amount_minor)::text AS amount_minor
+              sum(ga.amount_minor)::text AS amount_minor,
+              to_char(max(ga.attributed_on), 'YYYY-MM-DD') AS held_since
          FROM grant_attribution ga
          JOIN receipt_allocation ra ON ra.id = ga.receipt_allocation_id
          JOIN pledge p ON p.id = ra.pledge_id

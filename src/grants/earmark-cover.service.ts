@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CalendarDate } from '../common/calendar-date';
 import { Money } from '../money/money';
 import { planFunding } from './attribution-plan';
 import { EarmarkCoverRepository } from './earmark-cover.repository';
@@ -53,19 +54,29 @@ export class EarmarkCoverService {
    * Once the receipt's allocations are reversed (under the locks of `lockAndCheck`), moves what
    * grants held of them to the earmark's other money not yet attributed, oldest receipt first,
    * as approval attributes: a negative row on the reversed allocation, positive rows elsewhere.
+   * Both are dated `on`, the date the money left (the reversal's), or, when the reversal is dated
+   * before the grant came to hold that money (a reversal recorded late, for an earlier date), the
+   * date it did: a move never counts before what it moves, so as of any date each donor's share
+   * of a grant is never negative and the grant's total is unchanged.
    * Answers what could not be moved, per earmark (nothing once the check passed).
    */
-  async repoint(manager: EntityManager, receiptId: string): Promise<EarmarkShortfall[]> {
+  async repoint(
+    manager: EntityManager,
+    receiptId: string,
+    on: CalendarDate,
+  ): Promise<EarmarkShortfall[]> {
     const unmoved = new Map<string, EarmarkShortfall>();
     const funding = new Map<string, FundingRow[]>();
     const taken = new Map<string, bigint>();
     for (const held of await this.repository.attributionsOn(manager, receiptId)) {
       const amount = BigInt(held.amount_minor);
+      const attributedOn = held.held_since > on ? held.held_since : on;
       await this.grants.insertAttribution(manager, {
         grantId: held.grant_id,
         donorId: held.donor_id,
         allocationId: held.allocation_id,
         amountMinor: -amount,
+        attributedOn,
       });
       let rows = funding.get(held.earmark_id);
       if (rows === undefined) {
@@ -74,7 +85,11 @@ export class EarmarkCoverService {
       }
       const { takes, left } = planFunding(rows, amount, taken);
       for (const take of takes) {
-        await this.grants.insertAttribution(manager, { grantId: held.grant_id, ...take });
+        await this.grants.insertAttribution(manager, {
+          grantId: held.grant_id,
+          ...take,
+          attributedOn,
+        });
       }
       if (left > 0n) {
         const short = Money.of(left, held.functional_currency);

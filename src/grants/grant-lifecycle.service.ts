@@ -260,7 +260,7 @@ export class GrantLifecycleService implements OnModuleInit {
           cause: 'cancelled',
         });
       }
-      await this.attributeTo(manager, grant, 0n);
+      await this.attributeTo(manager, grant, 0n, request.date);
       await this.grantsRepository.insertStep(manager, {
         grantId: grant.id,
         kind: 'cancelled',
@@ -367,7 +367,7 @@ export class GrantLifecycleService implements OnModuleInit {
         cause: 'settled',
       });
     }
-    await this.attributeTo(manager, grant, prepared.actual.minor);
+    await this.attributeTo(manager, grant, prepared.actual.minor, prepared.posting.date);
     await this.grantsRepository.insertStep(manager, {
       grantId: grant.id,
       kind: 'settled',
@@ -484,12 +484,13 @@ export class GrantLifecycleService implements OnModuleInit {
    * Brings what the grant is attributed to donors' receipts to `target` (its direct cost; support
    * costs are not attributed): beyond it, attributions are given back newest first (negative
    * rows); below it, the earmark's receipts not yet attributed are taken oldest first, as on
-   * approval. Runs under the earmark's lock.
+   * approval. Runs under the earmark's lock. Dated `on`, the step's effective date.
    */
   private async attributeTo(
     manager: EntityManager,
     grant: GrantRow,
     target: bigint,
+    on: CalendarDate,
   ): Promise<void> {
     const held = await this.repository.heldAttributions(manager, grant.id);
     const total = held.reduce((sum, row) => sum + BigInt(row.amount_minor), 0n);
@@ -504,6 +505,7 @@ export class GrantLifecycleService implements OnModuleInit {
           donorId: row.donor_id,
           allocationId: row.allocation_id,
           amountMinor: -release,
+          attributedOn: on,
         });
         excess -= release;
       }
@@ -511,7 +513,11 @@ export class GrantLifecycleService implements OnModuleInit {
     }
     const funding = await this.grantsRepository.funding(manager, grant.earmark_id);
     for (const take of planFunding(funding, target - total).takes) {
-      await this.grantsRepository.insertAttribution(manager, { grantId: grant.id, ...take });
+      await this.grantsRepository.insertAttribution(manager, {
+        grantId: grant.id,
+        ...take,
+        attributedOn: on,
+      });
     }
   }
 

@@ -378,18 +378,27 @@ export class GrantsRepository {
     );
   }
 
+  /** `attributedOn`: the date the row counts from in reports and statements "as of" a date. */
   async insertAttribution(
     manager: EntityManager,
-    attribution: { grantId: string; donorId: string; allocationId: string; amountMinor: bigint },
+    attribution: {
+      grantId: string;
+      donorId: string;
+      allocationId: string;
+      amountMinor: bigint;
+      attributedOn: CalendarDate;
+    },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO grant_attribution (grant_id, donor_id, receipt_allocation_id, amount_minor)
-       VALUES ($1, $2, $3, $4)`,
+      `INSERT INTO grant_attribution (grant_id, donor_id, receipt_allocation_id, amount_minor,
+                                      attributed_on)
+       VALUES ($1, $2, $3, $4, $5)`,
       [
         attribution.grantId,
         attribution.donorId,
         attribution.allocationId,
         attribution.amountMinor.toString(),
+        attribution.attributedOn,
       ],
     );
   }

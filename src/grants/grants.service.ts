@@ -207,7 +207,7 @@ export class GrantsService implements OnModuleInit {
       amountMinor: amount.minor,
       cause: 'approved',
     });
-    await this.attribute(manager, grant, amount.minor);
+    await this.attribute(manager, grant, amount.minor, today);
     await this.repository.insertStep(manager, {
       grantId: grant.id,
       kind: 'approved',
@@ -351,11 +351,21 @@ export class GrantsService implements OnModuleInit {
    * Which donors' receipts pay for the grant: the earmark's receipt allocations oldest receipt
    * first, each as far as what it brought (net of bank charges) is not yet attributed. Never
    * more than a donor paid for the earmark: the approval checked that the money is there.
+   * Dated `on`, the approval's effective date.
    */
-  private async attribute(manager: EntityManager, grant: GrantRow, amount: bigint): Promise<void> {
+  private async attribute(
+    manager: EntityManager,
+    grant: GrantRow,
+    amount: bigint,
+    on: CalendarDate,
+  ): Promise<void> {
     const funding = await this.repository.funding(manager, grant.earmark_id);
     for (const take of planFunding(funding, amount).takes) {
-      await this.repository.insertAttribution(manager, { grantId: grant.id, ...take });
+      await this.repository.insertAttribution(manager, {
+        grantId: grant.id,
+        ...take,
+        attributedOn: on,
+      });
     }
   }
 

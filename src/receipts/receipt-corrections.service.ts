@@ -219,7 +219,8 @@ export class ReceiptCorrectionsService implements OnModuleInit {
         createdBy: approval.maker.id,
       })),
     );
-    const unmoved = await this.earmarks.repoint(manager, receipt.id);
+    // Dated as the reversal's entries and negative allocations: the day the money left.
+    const unmoved = await this.earmarks.repoint(manager, receipt.id, payload.date);
     if (unmoved.length > 0) throw new ReversalLeavesEarmarkShortError(receipt.number, unmoved);
     await this.repository.insertEvent(manager, {
       receiptId: receipt.id,

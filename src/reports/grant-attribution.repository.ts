@@ -24,18 +24,6 @@ export interface DonorGrantRow {
   amount_minor: string;
 }
 
-/**
- * The date an attribution row counts from. The table has no date of its own: a row is written in
- * the same transaction as the grant step that causes it (approval attributes, settlement or
- * cancellation releases), so it takes that step's effective date: the latest step of the grant
- * recorded at or before the row. Should there be none, the grant's decision date.
- */
-const ATTRIBUTED_ON = `coalesce(
-  (SELECT s.effective_on FROM grant_step s
-    WHERE s.grant_id = ga.grant_id AND s.at <= ga.created_at
-    ORDER BY s.at DESC, s.id DESC LIMIT 1),
-  g.decision_date)`;
-
 /** Reads, never writes: what donors paid per earmark and how grants were attributed to them. */
 @Injectable()
 export class GrantAttributionRepository {
@@ -67,8 +55,9 @@ export class GrantAttributionRepository {
 
   /**
    * Per donor, earmark (of the pledge the attributed allocation paid) and grant of the fund, the
-   * net amount attributed on or before `asOf`, with the participant's country and whether it
-   * was an LDC on the decision date.
+   * net amount attributed on or before `asOf` (each row's `attributed_on`: the date of the grant
+   * step that wrote it, or of the reversal that moved it to other money), with the participant's
+   * country and whether it was an LDC on the decision date.
    */
   attributions(
     manager: EntityManager,
@@ -87,7 +76,7 @@ export class GrantAttributionRepository {
          JOIN earmark em ON em.id = p.earmark_id
          JOIN donor d ON d.id = ga.donor_id
          CROSS JOIN LATERAL (SELECT ${countryOnSql('pa.country', 'g.decision_date')}) c
-        WHERE g.fund_id = $1 AND ${ATTRIBUTED_ON} <= $2::date
+        WHERE g.fund_id = $1 AND ga.attributed_on <= $2::date
           AND ($3::uuid[] IS NULL OR ga.donor_id = ANY($3::uuid[]))
         GROUP BY ga.donor_id, d.name, em.code, ga.grant_id, pa.country, c.ldc`,
       [fundId, asOf, donorIds ?? null],
