@@ -4,9 +4,16 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { Role } from '../../src/auth/roles';
 import { approve } from '../support/approvals';
+import { fundEarmark, newEarmark as newEarmarkIn, requestGrant } from '../support/earmark-fixtures';
 import { addBankAccount } from '../support/ledger-fixtures';
 import { createTestApp, TestUsers } from '../support/test-app';
-import { connect, createTestDatabase, TestDatabase, testEngine } from '../support/test-database';
+import {
+  connect,
+  createTestDatabase,
+  TestDatabase,
+  testEngine,
+  untilLockWaiters,
+} from '../support/test-database';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers, read field by field
 type Body = Record<string, any>;
@@ -30,16 +37,7 @@ describe('manual adjustments and the earmark money grants are approved against',
       request(app.getHttpServer()).post(url).set(auth[user]).send(body),
   });
 
-  /** A fresh earmark of WSIS-TF, so that each test starts from an earmark with no money. */
-  async function newEarmark(): Promise<string> {
-    const code = `PG-${randomUUID().slice(0, 8).toUpperCase()}`;
-    await sql.query(
-      `INSERT INTO earmark (fund_id, code, name, created_by)
-       SELECT id, $1, 'Participation grants (test)', 'test' FROM fund WHERE code = 'WSIS-TF'`,
-      [code],
-    );
-    return code;
-  }
+  const newEarmark = (): Promise<string> => newEarmarkIn(sql);
 
   /** A new donor's agreed pledge to the earmark, paid in full by one CHF receipt. */
   async function fund(earmark: string, gross: string): Promise<void> {
@@ -48,61 +46,18 @@ describe('manual adjustments and the earmark money grants are approved against',
        VALUES ($1, lower($1), 'member_state', 'test') RETURNING id`,
       [`Donor ${randomUUID().slice(0, 8)}`],
     );
-    const donorId = rows[0].id;
-    const pledge = await as('officer').post('/api/v1/pledges', {
-      fund: 'WSIS-TF',
-      donorId,
+    await fundEarmark(as('officer').post, {
       earmark,
-      currency: 'CHF',
-      amount: gross,
-      announcedOn: '2026-01-10',
-      instalments: [{ dueDate: '2026-06-30', amount: gross }],
-    });
-    expect(pledge.status).toBe(201);
-    const agreed = await as('officer').post(`/api/v1/pledges/${pledge.body.id}/agreement`, {
-      agreedOn: '2026-01-20',
-      documentRef: `AGR-${randomUUID().slice(0, 8)}`,
-    });
-    expect(agreed.status).toBe(200);
-    const receipt = await as('officer').post('/api/v1/receipts', {
-      bankAccount: 'CHF-MAIN',
+      donorId: rows[0].id,
+      gross,
       valueDate: '2026-03-02',
-      currency: 'CHF',
-      grossAmount: gross,
-      donorId,
     });
-    expect(receipt.status).toBe(201);
-    expect(receipt.body.status).toBe('allocated');
   }
 
   /** A partial-ticket grant for a participant from Senegal (an LDC), asked to be approved. */
   async function askGrantApproval(earmark: string, ticket: string): Promise<string> {
-    const code = `EV-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const { rows } = await sql.query<{ id: string }>(
-      `INSERT INTO grant_event (fund_id, earmark_id, code, name, place, starts_on, ends_on,
-         budget_minor, eligibility_rule, offers_full, offers_partial_ticket,
-         offers_partial_allowance, offers_remote, remote_amount_minor, created_by)
-       SELECT f.id, e.id, $1, 'WSIS+20 review meeting', 'Geneva', '2026-12-07', '2026-12-11',
-              10000000, 'ldc-only', true, true, true, true, 50000, 'test'
-         FROM fund f JOIN earmark e ON e.fund_id = f.id AND e.code = $2
-        WHERE f.code = 'WSIS-TF' RETURNING grant_event.id`,
-      [code, earmark],
-    );
-    const person = await sql.query<{ id: string }>(
-      `INSERT INTO participant (name, normalized_name, gender, country, organisation,
-         stakeholder_group, created_by)
-       VALUES ($1, lower($1), 'female', 'SN', 'Ministry of ICT', 'government', 'test') RETURNING id`,
-      [`Awa Diop ${randomUUID().slice(0, 6)}`],
-    );
-    const grant = await as('officer').post('/api/v1/grants', {
-      eventId: rows[0].id,
-      participantId: person.rows[0].id,
-      kind: 'partial-ticket',
-      ticket,
-      decisionDate: '2026-06-01',
-    });
-    expect(grant.status).toBe(201);
-    const asked = await as('officer').post(`/api/v1/grants/${grant.body.id}/approval`);
+    const grantId = await requestGrant(as('officer').post, sql, earmark, ticket);
+    const asked = await as('officer').post(`/api/v1/grants/${grantId}/approval`);
     expect(asked.status).toBe(202);
     return asked.body.id as string;
   }
@@ -312,21 +267,7 @@ describe('manual adjustments and the earmark money grants are approved against',
       expect(adjustment.status).toBe(202);
       const grant = await askGrantApproval(earmark, '700.00');
       const holder = await connect(db.url);
-      const waiters = async (): Promise<number> => {
-        const { rows } = await holder.query<{ n: string }>(
-          `SELECT count(*)::text AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return Number(rows[0].n);
-      };
-      const untilWaiting = async (count: number): Promise<number> => {
-        let seen = await waiters();
-        for (let i = 0; i < 400 && seen < count; i += 1) {
-          await new Promise((resolve) => setTimeout(resolve, 25));
-          seen = await waiters();
-        }
-        return seen;
-      };
+      const untilWaiting = (count: number): Promise<number> => untilLockWaiters(holder, count);
       try {
         await holder.query('BEGIN');
         await holder.query(`SELECT id FROM earmark WHERE code = $1 FOR UPDATE`, [earmark]);

@@ -4,9 +4,20 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { Role } from '../../src/auth/roles';
 import { approve } from '../support/approvals';
+import {
+  fundEarmark,
+  newEarmark as newEarmarkIn,
+  requestGrant as requestGrantIn,
+} from '../support/earmark-fixtures';
 import { addBankAccount } from '../support/ledger-fixtures';
 import { createTestApp, TestUsers } from '../support/test-app';
-import { connect, createTestDatabase, TestDatabase, testEngine } from '../support/test-database';
+import {
+  connect,
+  createTestDatabase,
+  TestDatabase,
+  testEngine,
+  untilLockWaiters,
+} from '../support/test-database';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers, read field by field
 type Body = Record<string, any>;
@@ -31,80 +42,11 @@ describe('receipt reversal and the earmark money grants are committed against', 
       request(app.getHttpServer()).post(url).set(auth[user]).send(body),
   });
 
-  /** A fresh earmark of WSIS-TF, so that each test starts from an earmark with no money. */
-  async function newEarmark(): Promise<string> {
-    const code = `PG-${randomUUID().slice(0, 8).toUpperCase()}`;
-    await sql.query(
-      `INSERT INTO earmark (fund_id, code, name, created_by)
-       SELECT id, $1, 'Participation grants (test)', 'test' FROM fund WHERE code = 'WSIS-TF'`,
-      [code],
-    );
-    return code;
-  }
-
-  /** A donor's agreed pledge to the earmark, paid in full by one CHF receipt. */
-  async function fund(
-    earmark: string,
-    donor: string,
-    gross: string,
-    valueDate: string,
-  ): Promise<Body> {
-    const pledge = await as('officer').post('/api/v1/pledges', {
-      fund: 'WSIS-TF',
-      donorId: donors[donor],
-      earmark,
-      currency: 'CHF',
-      amount: gross,
-      announcedOn: '2026-01-10',
-      instalments: [{ dueDate: '2026-06-30', amount: gross }],
-    });
-    expect(pledge.status).toBe(201);
-    const agreed = await as('officer').post(`/api/v1/pledges/${pledge.body.id}/agreement`, {
-      agreedOn: '2026-01-20',
-      documentRef: `AGR-${donor}-${randomUUID().slice(0, 6)}`,
-    });
-    expect(agreed.status).toBe(200);
-    const receipt = await as('officer').post('/api/v1/receipts', {
-      bankAccount: 'CHF-MAIN',
-      valueDate,
-      currency: 'CHF',
-      grossAmount: gross,
-      donorId: donors[donor],
-    });
-    expect(receipt.status).toBe(201);
-    expect(receipt.body.status).toBe('allocated');
-    return receipt.body as Body;
-  }
-
-  /** A partial-ticket grant for a participant from Senegal (an LDC), requested and not approved. */
-  async function requestGrant(earmark: string, ticket: string): Promise<string> {
-    const code = `EV-${randomUUID().slice(0, 8).toUpperCase()}`;
-    const { rows } = await sql.query<{ id: string }>(
-      `INSERT INTO grant_event (fund_id, earmark_id, code, name, place, starts_on, ends_on,
-         budget_minor, eligibility_rule, offers_full, offers_partial_ticket,
-         offers_partial_allowance, offers_remote, remote_amount_minor, created_by)
-       SELECT f.id, e.id, $1, 'WSIS+20 review meeting', 'Geneva', '2026-12-07', '2026-12-11',
-              10000000, 'ldc-only', true, true, true, true, 50000, 'test'
-         FROM fund f JOIN earmark e ON e.fund_id = f.id AND e.code = $2
-        WHERE f.code = 'WSIS-TF' RETURNING grant_event.id`,
-      [code, earmark],
-    );
-    const person = await sql.query<{ id: string }>(
-      `INSERT INTO participant (name, normalized_name, gender, country, organisation,
-         stakeholder_group, created_by)
-       VALUES ($1, lower($1), 'female', 'SN', 'Ministry of ICT', 'government', 'test') RETURNING id`,
-      [`Awa Diop ${randomUUID().slice(0, 6)}`],
-    );
-    const grant = await as('officer').post('/api/v1/grants', {
-      eventId: rows[0].id,
-      participantId: person.rows[0].id,
-      kind: 'partial-ticket',
-      ticket,
-      decisionDate: '2026-06-01',
-    });
-    expect(grant.status).toBe(201);
-    return grant.body.id as string;
-  }
+  const newEarmark = (): Promise<string> => newEarmarkIn(sql);
+  const fund = (earmark: string, donor: string, gross: string, valueDate: string) =>
+    fundEarmark(as('officer').post, { earmark, donorId: donors[donor], gross, valueDate });
+  const requestGrant = (earmark: string, ticket: string): Promise<string> =>
+    requestGrantIn(as('officer').post, sql, earmark, ticket);
 
   async function approveGrant(grantId: string): Promise<void> {
     const asked = await as('officer').post(`/api/v1/grants/${grantId}/approval`);
@@ -304,21 +246,7 @@ describe('receipt reversal and the earmark money grants are committed against', 
       );
       expect([reversal.status, approval.status]).toEqual([202, 202]);
       const holder = await connect(db.url);
-      const waiters = async (): Promise<number> => {
-        const { rows } = await holder.query<{ n: string }>(
-          `SELECT count(*)::text AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return Number(rows[0].n);
-      };
-      const untilWaiting = async (count: number): Promise<number> => {
-        let seen = await waiters();
-        for (let i = 0; i < 400 && seen < count; i += 1) {
-          await new Promise((resolve) => setTimeout(resolve, 25));
-          seen = await waiters();
-        }
-        return seen;
-      };
+      const untilWaiting = (count: number): Promise<number> => untilLockWaiters(holder, count);
       try {
         await holder.query('BEGIN');
         await holder.query(`SELECT id FROM earmark WHERE code = $1 FOR UPDATE`, [earmark]);

@@ -77,3 +77,23 @@ export async function connect(url: string): Promise<Client> {
   await client.connect();
   return client;
 }
+
+/**
+ * Waits (up to 10 s) until at least `count` sessions of the client's database wait for a lock,
+ * and answers how many do: a test holding a lock from `holder` knows its requests are queued.
+ */
+export async function untilLockWaiters(holder: Client, count: number): Promise<number> {
+  const waiters = async (): Promise<number> => {
+    const { rows } = await holder.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    return Number(rows[0].n);
+  };
+  let seen = await waiters();
+  for (let i = 0; i < 400 && seen < count; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    seen = await waiters();
+  }
+  return seen;
+}
