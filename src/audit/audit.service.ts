@@ -41,8 +41,9 @@ export class AuditService {
 
   /**
    * Appends records, in order, in the caller's transaction, one round trip each. The chain's
-   * advisory lock is taken with the first and held until that transaction ends, so that no other writer (of this instance or
-   * another) reads the same last hash: the chain stays one line under any concurrency.
+   * advisory lock is taken with the first and held until that transaction ends, so that no other
+   * writer (of this instance or another) reads the same last hash: the chain stays one line under
+   * any concurrency.
    *
    * Call it last in the unit of work, after every row lock the unit takes: the lock is held
    * briefly, and a holder never waits for a row that another writer holds while that writer
