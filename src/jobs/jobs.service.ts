@@ -12,6 +12,8 @@ import { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DatabaseConnection, EMBEDDED_POOL_SIZE } from '../database/database-connection';
+import { sqlState } from '../database/sql-state';
+import { backoffDelay, RETRYABLE_SQLSTATES } from '../database/transaction-runner';
 
 /** The PostgreSQL schema pg-boss keeps its tables in (created and migrated by pg-boss itself). */
 export const JOBS_SCHEMA = 'pgboss';
@@ -180,9 +182,7 @@ export class JobsService
   private queue(queue: string): Promise<PgBoss> {
     let created = this.queuesCreated.get(queue);
     if (created === undefined) {
-      created = this.started().then((boss) =>
-        boss.createQueue(queue, { name: queue, ...QUEUE_OPTIONS }),
-      );
+      created = this.started().then((boss) => createQueueRetried(boss, queue));
       this.queuesCreated.set(queue, created);
       created.catch(() => this.queuesCreated.delete(queue));
     }
@@ -234,5 +234,32 @@ export class JobsService
         executeSql: (text: string, values: unknown[]) => pool.query(text, values),
       },
     };
+  }
+}
+
+const CREATE_QUEUE_ATTEMPTS = 5;
+
+/**
+ * pg-boss's createQueue, again after a deadlock or serialization failure: instances starting at
+ * the same moment create the same queue's tables side by side, and PostgreSQL may pick one of
+ * them as a deadlock's victim (seen: "Start-up failed: deadlock detected"). Once the other has
+ * created the queue, the retry finds it there.
+ */
+async function createQueueRetried(boss: PgBoss, queue: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(queue, { name: queue, ...QUEUE_OPTIONS });
+      return;
+    } catch (error) {
+      const code = sqlState(error);
+      if (
+        code === undefined ||
+        !RETRYABLE_SQLSTATES.has(code) ||
+        attempt >= CREATE_QUEUE_ATTEMPTS
+      ) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt)));
+    }
   }
 }
