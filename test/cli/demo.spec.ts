@@ -182,7 +182,10 @@ describe('demo:load (the demo of the WSIS Trust Fund)', () => {
   });
 
   it('books receipts with bank charges and exchange differences, and the ledger balances', async () => {
-    const res = await get(`/api/v1/funds/WSIS-TF/trial-balance?asOf=${AS_OF}`);
+    // The demo pays its grant advances on the day it is loaded: as of then, or later.
+    const today = new Date().toISOString().slice(0, 10);
+    const asOf = today > AS_OF ? today : AS_OF;
+    const res = await get(`/api/v1/funds/WSIS-TF/trial-balance?asOf=${asOf}`);
     expect(res.status).toBe(200);
     const accounts = new Map(
       (res.body.accounts as Array<{ code: string; debit: Money; credit: Money }>).map((a) => [
